@@ -1,0 +1,151 @@
+/**
+ * The network session: guest login, joining the arena room and every state the connection can
+ * be in afterwards (SDK reconnection, rejoin after a server restart, final failures).
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import type { ArenaState } from "../../src/rooms/schema/ArenaState.ts";
+import { createGuest } from "./api.ts";
+import { GameError, errorFromClose, isTokenError, toGameError } from "./errors.ts";
+import { clearIdentity, loadIdentity, saveIdentity, type GuestIdentity } from "./identity.ts";
+
+export type ArenaRoom = Room<unknown, ArenaState>;
+
+export type ConnectionState =
+  | { kind: "idle" }
+  | { kind: "creating-guest" }
+  | { kind: "connecting" }
+  | { kind: "connected"; room: ArenaRoom }
+  | { kind: "reconnecting" }
+  | { kind: "rejoining"; at: number }
+  | { kind: "failed"; error: GameError };
+
+export interface ConnectionEvents {
+  onState(state: ConnectionState): void;
+  /** Called once for every successful join, including rejoins, so the game binds the new room. */
+  onRoom(room: ArenaRoom): void;
+}
+
+const ROOM_NAME = "arena";
+/** Waits before each rejoin attempt after a server restart; the last entry is the final attempt. */
+const REJOIN_DELAYS_MS = [1500, 3000, 5000, 8000, 12000];
+
+export class ArenaConnection {
+  private readonly client = new Client(window.location.origin);
+  private room: ArenaRoom | null = null;
+  private name = "";
+  private rejoinAttempt = 0;
+  private rejoinTimer: number | undefined;
+
+  constructor(private readonly events: ConnectionEvents) {}
+
+  /** Logs in as `name` (reusing the stored guest when the name matches) and joins the arena. */
+  async start(name: string): Promise<void> {
+    this.name = name;
+    this.rejoinAttempt = 0;
+    await this.connect();
+  }
+
+  /** Joins again with the same name, for example after "Play here" or "Try again". */
+  async retry(): Promise<void> {
+    this.rejoinAttempt = 0;
+    await this.connect();
+  }
+
+  /** Leaves the room on purpose; used before switching to a different name. */
+  async leave(): Promise<void> {
+    window.clearTimeout(this.rejoinTimer);
+    const room = this.room;
+    this.room = null;
+    if (room !== null) {
+      await room.leave(true);
+    }
+    this.events.onState({ kind: "idle" });
+  }
+
+  private async connect(): Promise<void> {
+    window.clearTimeout(this.rejoinTimer);
+    try {
+      const room = await this.joinWithFreshTokenOnRejection();
+      this.adopt(room);
+    } catch (error) {
+      this.handleJoinFailure(toGameError(error));
+    }
+  }
+
+  /** Joins with the stored token; if the server rejects the token, drops it and tries once with a new guest. */
+  private async joinWithFreshTokenOnRejection(): Promise<ArenaRoom> {
+    const identity = await this.ensureIdentity();
+    try {
+      return await this.join(identity);
+    } catch (error) {
+      const gameError = toGameError(error);
+      if (!isTokenError(gameError.code)) {
+        throw gameError;
+      }
+      clearIdentity();
+      return await this.join(await this.ensureIdentity());
+    }
+  }
+
+  private async ensureIdentity(): Promise<GuestIdentity> {
+    const stored = loadIdentity();
+    if (stored !== null && stored.name === this.name) {
+      return stored;
+    }
+    this.events.onState({ kind: "creating-guest" });
+    const identity = await createGuest(this.name);
+    saveIdentity(identity);
+    return identity;
+  }
+
+  private async join(identity: GuestIdentity): Promise<ArenaRoom> {
+    this.events.onState({ kind: "connecting" });
+    return await this.client.joinOrCreate<ArenaState>(ROOM_NAME, { token: identity.token });
+  }
+
+  private adopt(room: ArenaRoom): void {
+    this.room = room;
+    this.rejoinAttempt = 0;
+    room.onDrop(() => this.events.onState({ kind: "reconnecting" }));
+    room.onReconnect(() => this.events.onState({ kind: "connected", room }));
+    room.onLeave((code, reason) => this.handleLeave(room, code, reason ?? ""));
+    this.events.onRoom(room);
+    this.events.onState({ kind: "connected", room });
+  }
+
+  private handleLeave(room: ArenaRoom, code: number, reason: string): void {
+    if (this.room !== room) {
+      return;
+    }
+    this.room = null;
+    const error = errorFromClose(code, reason);
+    if (error === null) {
+      this.events.onState({ kind: "idle" });
+    } else if (error.code === "SERVER_RESTARTING") {
+      this.scheduleRejoin(error);
+    } else {
+      this.events.onState({ kind: "failed", error });
+    }
+  }
+
+  private handleJoinFailure(error: GameError): void {
+    const restarting = error.code === "SERVER_RESTARTING" || error.code === "SERVER_UNREACHABLE";
+    if (restarting && this.rejoinAttempt > 0) {
+      this.scheduleRejoin(error);
+      return;
+    }
+    this.events.onState({ kind: "failed", error });
+  }
+
+  /** Rejoins after a growing delay while the server restarts, then gives up with the last error. */
+  private scheduleRejoin(error: GameError): void {
+    const delay = REJOIN_DELAYS_MS[this.rejoinAttempt];
+    if (delay === undefined) {
+      this.events.onState({ kind: "failed", error });
+      return;
+    }
+    this.rejoinAttempt += 1;
+    this.events.onState({ kind: "rejoining", at: Date.now() + delay });
+    this.rejoinTimer = window.setTimeout(() => void this.connect(), delay);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * One joined arena room: sends movement on the input channel, feeds patches into prediction
+ * (own player) and interpolation (others), forwards room messages, and builds render frames.
+ */
+import type { InputHandle } from "@colyseus/sdk";
+import { FIELD_SIZE, TICK_RATE } from "../../src/rooms/rules/constants.ts";
+import type { MoveDirection } from "../../src/rooms/rules/movement.ts";
+import type { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
+import type { PlayerState } from "../../src/rooms/schema/ArenaState.ts";
+import type { ArenaRoom } from "./connection.ts";
+import { RemoteInterpolator } from "./interpolation.ts";
+import { parseChatMessage, parseErrorNotice, parseRoundResults, type ChatMessage, type ErrorNotice, type RoundResults } from "./messages.ts";
+import { LocalPrediction } from "./prediction.ts";
+import type { FrameView, OrbView, PlayerView } from "./render.ts";
+
+export type Phase = "playing" | "results";
+
+export interface RoundInfo {
+  phase: Phase;
+  round: number;
+  roundEndsAt: number;
+  nextRoundAt: number;
+  ownScore: number;
+  playerCount: number;
+}
+
+export interface SessionListeners {
+  onChat(message: ChatMessage): void;
+  onResults(results: RoundResults): void;
+  onNotice(notice: ErrorNotice): void;
+  onPhaseChange(phase: Phase, round: number): void;
+  onPing(milliseconds: number): void;
+}
+
+const INPUT_INTERVAL_MS = 1000 / TICK_RATE;
+const PING_INTERVAL_MS = 2000;
+
+export class GameSession {
+  private readonly prediction = new LocalPrediction();
+  private readonly interpolator = new RemoteInterpolator();
+  private readonly input: InputHandle<MoveInput>;
+  private readonly timers: number[] = [];
+  private seq = 0;
+  private lastSentIdle = false;
+  private lastPhase: Phase | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly room: ArenaRoom,
+    private readonly readDirection: () => MoveDirection,
+    private readonly listeners: SessionListeners,
+  ) {
+    // The handle's schema comes from the server's defineInput() reflection in the join handshake.
+    this.input = room.input<MoveInput>();
+    room.onStateChange(() => this.onPatch());
+    room.onMessage("chat", (payload: unknown) => this.forward(parseChatMessage(payload), listeners.onChat));
+    room.onMessage("results", (payload: unknown) => this.forward(parseRoundResults(payload), listeners.onResults));
+    room.onMessage("error", (payload: unknown) => this.forward(parseErrorNotice(payload), listeners.onNotice));
+    this.timers.push(window.setInterval(() => this.sendInput(), INPUT_INTERVAL_MS));
+    this.timers.push(window.setInterval(() => this.measurePing(), PING_INTERVAL_MS));
+    this.measurePing();
+  }
+
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  sendChat(text: string): void {
+    this.room.send("chat", { text });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const timer of this.timers) {
+      window.clearInterval(timer);
+    }
+  }
+
+  roundInfo(): RoundInfo {
+    const state = this.room.state;
+    const self = state.players.get(this.room.sessionId);
+    return {
+      phase: state.phase === "results" ? "results" : "playing",
+      round: finiteOr(state.round, 0),
+      roundEndsAt: finiteOr(state.roundEndsAt, 0),
+      nextRoundAt: finiteOr(state.nextRoundAt, 0),
+      ownScore: finiteOr(self?.score, 0),
+      playerCount: state.players.size,
+    };
+  }
+
+  /** Current standings from the room state, best first; used when no `results` message arrived. */
+  standings(): RoundResults["standings"] {
+    const standings: RoundResults["standings"] = [];
+    this.room.state.players.forEach((player) => {
+      standings.push({ playerId: player.playerId, name: player.name, score: finiteOr(player.score, 0) });
+    });
+    return standings.sort((a, b) => b.score - a.score);
+  }
+
+  frame(now: number, labels: FrameView["labels"]): FrameView {
+    const players: PlayerView[] = [];
+    let focus: FrameView["focus"] = null;
+    this.room.state.players.forEach((player, sessionId) => {
+      const isSelf = sessionId === this.room.sessionId;
+      const position = isSelf ? this.prediction.renderPosition(now) : this.interpolator.sample(sessionId, now);
+      if (position === null) {
+        return;
+      }
+      if (isSelf) {
+        focus = position;
+      }
+      players.push(toPlayerView(sessionId, player, position, isSelf));
+    });
+    return { focus, players, orbs: this.orbViews(), labels };
+  }
+
+  private orbViews(): OrbView[] {
+    const orbs: OrbView[] = [];
+    this.room.state.orbs.forEach((orb) => {
+      if (isOnField(orb.x) && isOnField(orb.y)) {
+        orbs.push({ x: orb.x, y: orb.y, value: finiteOr(orb.value, 1) });
+      }
+    });
+    return orbs;
+  }
+
+  private onPatch(): void {
+    const now = performance.now();
+    const present = new Set<string>();
+    this.room.state.players.forEach((player, sessionId) => {
+      if (!isOnField(player.x) || !isOnField(player.y)) {
+        return;
+      }
+      present.add(sessionId);
+      if (sessionId === this.room.sessionId) {
+        this.prediction.reconcile({ x: player.x, y: player.y, lastSeq: finiteOr(player.lastSeq, 0) });
+      } else {
+        this.interpolator.record(sessionId, now, player);
+      }
+    });
+    this.interpolator.retain(present);
+    this.notifyPhaseChange();
+  }
+
+  private notifyPhaseChange(): void {
+    const { phase, round } = this.roundInfo();
+    if (phase !== this.lastPhase) {
+      this.lastPhase = phase;
+      this.listeners.onPhaseChange(phase, round);
+    }
+  }
+
+  /**
+   * Sends one input per server tick. While the player stands still only the first zero input is
+   * sent, because the server has nothing to apply and a stream of zeros would only cost traffic.
+   */
+  private sendInput(): void {
+    if (this.disposed) {
+      return;
+    }
+    const direction = this.readDirection();
+    const idle = direction.dx === 0 && direction.dy === 0;
+    if (idle && this.lastSentIdle) {
+      return;
+    }
+    const seq = this.seq + 1;
+    this.input.data.seq = seq;
+    this.input.data.dx = direction.dx;
+    this.input.data.dy = direction.dy;
+    if (this.input.send() === 0) {
+      return;
+    }
+    this.seq = seq;
+    this.lastSentIdle = idle;
+    this.prediction.applyInput({ seq, dx: direction.dx, dy: direction.dy }, performance.now());
+  }
+
+  private measurePing(): void {
+    this.room.ping((milliseconds) => {
+      if (!this.disposed) {
+        this.listeners.onPing(milliseconds);
+      }
+    });
+  }
+
+  private forward<T>(value: T | null, listener: (value: T) => void): void {
+    if (value !== null && !this.disposed) {
+      listener(value);
+    }
+  }
+}
+
+function toPlayerView(sessionId: string, player: PlayerState, position: { x: number; y: number }, isSelf: boolean): PlayerView {
+  return {
+    key: sessionId,
+    playerId: player.playerId,
+    name: player.name,
+    x: position.x,
+    y: position.y,
+    score: finiteOr(player.score, 0),
+    connected: player.connected,
+    isSelf,
+  };
+}
+
+function finiteOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) ? value : fallback;
+}
+
+function isOnField(value: number): boolean {
+  return Number.isFinite(value) && value >= 0 && value <= FIELD_SIZE;
+}

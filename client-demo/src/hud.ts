@@ -1,0 +1,61 @@
+/** Heads-up display: own score, round number, round timer, player count and ping. */
+import type { RoundInfo } from "./game-session.ts";
+import { t } from "./i18n.ts";
+import { byId, setText } from "./dom.ts";
+
+/** Ping above which the indicator turns amber, then red, in milliseconds. */
+const PING_WARN_MS = 120;
+const PING_BAD_MS = 250;
+
+export class Hud {
+  private readonly score = byId("hud-score");
+  private readonly round = byId("hud-round");
+  private readonly timerLabel = byId("hud-timer-label");
+  private readonly timer = byId("hud-timer");
+  private readonly players = byId("hud-players");
+  private readonly ping = byId("hud-ping-value");
+  private pingMs: number | null = null;
+
+  /** Refreshes every value; called once per animation frame, and writes only text that changed. */
+  update(info: RoundInfo | null, now: number): void {
+    if (info === null) {
+      setText(this.score, "–");
+      setText(this.round, "");
+      setText(this.timer, "–:––");
+      setText(this.players, "–");
+    } else {
+      this.showRound(info, now);
+    }
+    this.showPing();
+  }
+
+  setPing(milliseconds: number | null): void {
+    this.pingMs = milliseconds;
+  }
+
+  private showRound(info: RoundInfo, now: number): void {
+    setText(this.score, String(info.ownScore));
+    setText(this.round, info.round > 0 ? t("hud.round", { round: info.round }) : "");
+    setText(this.players, String(info.playerCount));
+    const playing = info.phase === "playing";
+    setText(this.timerLabel, t(playing ? "hud.timeLeft" : "hud.nextRound"));
+    const deadline = playing ? info.roundEndsAt : info.nextRoundAt;
+    const remaining = Math.max(0, deadline - now);
+    setText(this.timer, formatClock(remaining));
+    this.timer.classList.toggle("urgent", playing && remaining > 0 && remaining <= 10_000);
+  }
+
+  private showPing(): void {
+    const ms = this.pingMs;
+    setText(this.ping, ms === null ? t("hud.pingUnknown") : t("hud.pingValue", { ms }));
+    this.ping.dataset.quality = ms === null ? "unknown" : ms < PING_WARN_MS ? "good" : ms < PING_BAD_MS ? "fair" : "poor";
+  }
+}
+
+/** Formats milliseconds as m:ss, rounding up so the clock shows 0:00 only when time is over. */
+export function formatClock(milliseconds: number): string {
+  const totalSeconds = Math.ceil(milliseconds / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return `${minutes}:${String(seconds).padStart(2, "0")}`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Shows the connection state: a blocking card while connecting or after a failure (with the
+ * actions that can fix it), and a non-blocking banner while the SDK reconnects or the client
+ * waits to rejoin a restarting server.
+ */
+import type { ConnectionState } from "./connection.ts";
+import { byId, createElement, setText } from "./dom.ts";
+import type { GameError } from "./errors.ts";
+import { errorMessage, t, type DisplayErrorCode, type MessageKey } from "./i18n.ts";
+
+export type StatusAction = "retry" | "playHere" | "changeName";
+
+const ACTION_LABELS: Record<StatusAction, MessageKey> = {
+  retry: "action.retry",
+  playHere: "action.playHere",
+  changeName: "action.changeName",
+};
+
+/** What a player can do about each failure; the first action gets keyboard focus. */
+function actionsFor(code: DisplayErrorCode): StatusAction[] {
+  switch (code) {
+    case "SESSION_REPLACED":
+      return ["playHere", "changeName"];
+    case "NAME_INVALID":
+      return ["changeName"];
+    default:
+      return ["retry", "changeName"];
+  }
+}
+
+export class StatusView {
+  private readonly card = byId("status-card");
+  private readonly message = byId("status-message");
+  private readonly detail = byId("status-detail");
+  private readonly actions = byId("status-actions");
+  private readonly spinner = byId("status-spinner");
+  private readonly banner = byId("status-banner");
+  private readonly connection = byId("hud-connection");
+  private state: ConnectionState = { kind: "idle" };
+  private renderedActionsFor: GameError | null = null;
+
+  constructor(private readonly onAction: (action: StatusAction) => void) {}
+
+  show(state: ConnectionState): void {
+    this.state = state;
+    this.render();
+  }
+
+  /** Re-renders the current state, for language switches and the rejoin countdown. */
+  render(): void {
+    const state = this.state;
+    this.card.hidden = !(state.kind === "connecting" || state.kind === "creating-guest" || state.kind === "failed");
+    this.banner.hidden = !(state.kind === "reconnecting" || state.kind === "rejoining");
+    this.spinner.hidden = state.kind === "failed";
+    this.renderConnectionPill(state);
+    if (state.kind === "failed") {
+      this.renderFailure(state.error);
+      return;
+    }
+    this.renderedActionsFor = null;
+    this.actions.replaceChildren();
+    setText(this.detail, "");
+    setText(this.message, state.kind === "creating-guest" ? t("status.creatingGuest") : t("status.connecting"));
+    if (state.kind === "reconnecting") {
+      setText(this.banner, t("status.reconnecting"));
+    } else if (state.kind === "rejoining") {
+      const seconds = Math.max(0, Math.ceil((state.at - Date.now()) / 1000));
+      setText(this.banner, t("status.rejoining", { seconds }));
+    }
+  }
+
+  private renderConnectionPill(state: ConnectionState): void {
+    const online = state.kind === "connected";
+    this.connection.dataset.online = String(online);
+    setText(this.connection, t(online ? "status.connected" : "status.offline"));
+  }
+
+  private renderFailure(error: GameError): void {
+    setText(this.message, errorMessage(error.code));
+    setText(this.detail, error.detail === "" ? "" : t("error.detail", { detail: error.detail }));
+    const firstRender = this.renderedActionsFor !== error;
+    this.renderedActionsFor = error;
+    const focusedIndex = [...this.actions.children].findIndex((button) => button === document.activeElement);
+    const buttons = actionsFor(error.code).map((action) => this.createButton(action));
+    this.actions.replaceChildren(...buttons);
+    // Rebuilding the buttons (for a language switch) must not drop keyboard focus.
+    const focusIndex = firstRender ? 0 : focusedIndex;
+    if (focusIndex >= 0) {
+      buttons[focusIndex]?.focus();
+    }
+  }
+
+  private createButton(action: StatusAction): HTMLButtonElement {
+    const button = createElement("button", action === "changeName" ? "secondary" : "primary", t(ACTION_LABELS[action]));
+    button.type = "button";
+    button.addEventListener("click", () => this.onAction(action));
+    return button;
+  }
+}

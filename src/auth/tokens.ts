@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { errors, jwtVerify, SignJWT } from "jose";
+
+/** Claims of a guest token: the player's id (`sub`) and display name. */
+export interface GuestClaims {
+  playerId: string;
+  name: string;
+}
+
+/** Why a token was rejected; the code travels to the client, which shows a message for it. */
+export type TokenErrorCode = "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED";
+
+export class TokenError extends Error {
+  override name = "TokenError";
+  readonly code: TokenErrorCode;
+
+  constructor(code: TokenErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const ISSUER = "orbit-arena";
+const ALGORITHM = "HS256";
+
+/** Signs and verifies guest tokens (HS256 JWT). */
+export class TokenService {
+  readonly #key: Uint8Array;
+  readonly #ttlSeconds: number;
+
+  /** With no secret, a random one is used, so tokens stop working when the process restarts. */
+  constructor(secret: string | undefined, ttlSeconds: number) {
+    this.#key = secret === undefined ? randomBytes(32) : new TextEncoder().encode(secret);
+    this.#ttlSeconds = ttlSeconds;
+  }
+
+  async sign(claims: GuestClaims): Promise<string> {
+    return new SignJWT({ name: claims.name })
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setSubject(claims.playerId)
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(`${this.#ttlSeconds}s`)
+      .sign(this.#key);
+  }
+
+  /** Returns the claims of a valid token; throws TokenError with a code otherwise. */
+  async verify(token: unknown): Promise<GuestClaims> {
+    if (typeof token !== "string" || token.length === 0) {
+      throw new TokenError("TOKEN_MISSING", "join options must include a token from POST /api/guest");
+    }
+    try {
+      const { payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: [ALGORITHM] });
+      if (typeof payload.sub !== "string" || typeof payload.name !== "string") {
+        throw new TokenError("TOKEN_INVALID", "token lacks the player id or name");
+      }
+      return { playerId: payload.sub, name: payload.name };
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof errors.JWTExpired) {
+        throw new TokenError("TOKEN_EXPIRED", "token expired; request a new one from POST /api/guest");
+      }
+      throw new TokenError("TOKEN_INVALID", "token is invalid or was signed with another secret");
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { Profile, RoundScoreChange } from "./profile.ts";
+
+/** Outcome of one `ProfileStore.change` call. */
+export type ChangeOutcome =
+  | { status: "applied"; profile: Profile }
+  /** The round was already finished for this player; nothing changed. */
+  | { status: "round-already-final" }
+  /** No player with that id exists in the cache or the database. */
+  | { status: "unknown-player" };
+
+/** Outcome of one `ProfileStore.flush` call. */
+export type FlushOutcome =
+  /** The database row now holds the cached version and the profile is clean. */
+  | { status: "flushed"; version: number; wrote: boolean }
+  /** The row was written but the profile changed meanwhile and stays dirty for the next flush. */
+  | { status: "changed-during-flush"; version: number }
+  /** Nothing was dirty. */
+  | { status: "clean" };
+
+/**
+ * The profile cache: reads come from the cache and are loaded from the database on a miss;
+ * changes land in the cache together with a dirty marker and reach the database through
+ * `flush`, which the write-behind job calls. The cache is the truth for dirty profiles.
+ */
+export interface ProfileStore {
+  /** Returns the profile, loading it from the database on a miss; concurrent misses load once. */
+  get(playerId: string): Promise<Profile | undefined>;
+
+  /** Records a round score in the cache and marks the profile dirty in the same atomic step. */
+  recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome>;
+
+  /** Writes the cached profile to the database if dirty, guarded by version. */
+  flush(playerId: string): Promise<FlushOutcome>;
+
+  /** Returns the ids of profiles dirty for longer than `minAgeMs`, oldest first, at most `limit`. */
+  findStaleDirty(minAgeMs: number, limit: number): Promise<string[]>;
+
+  /** Number of dirty profiles and the age in ms of the oldest one (0 when none). */
+  backlog(): Promise<{ count: number; oldestAgeMs: number }>;
+
+  /** Puts a freshly created profile into the cache. */
+  seed(profile: Profile): Promise<void>;
+}

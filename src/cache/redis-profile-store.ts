@@ -1,0 +1,162 @@
+import type { Redis } from "ioredis";
+import type { Database } from "../db/database.ts";
+import { selectPlayer, writeProfileIfNewer } from "../db/players.ts";
+import type { Logger } from "../logger.ts";
+import type { RedisKeys } from "../redis/keys.ts";
+import type { Profile, RoundScoreChange } from "./profile.ts";
+import type { ChangeOutcome, FlushOutcome, ProfileStore } from "./profile-store.ts";
+import { APPLY_ROUND_SCORE, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
+import { SingleFlight } from "./single-flight.ts";
+
+/** How long the round-finished markers live; a round's job is never retried later than this. */
+const ROUND_FINISHED_TTL_SECONDS = 14 * 24 * 3600;
+
+export interface RedisProfileStoreOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  db: Database;
+  log: Logger;
+  /** Seconds a clean profile stays cached after its last flush or load. */
+  cacheTtlSeconds: number;
+  /** Called after every applied change so the write-behind flush gets scheduled. */
+  onDirty: (playerId: string) => void;
+}
+
+/** Profile store on Redis hashes with write-behind to PostgreSQL. */
+export class RedisProfileStore implements ProfileStore {
+  readonly #options: RedisProfileStoreOptions;
+  readonly #loads = new SingleFlight<string, Profile | undefined>();
+
+  constructor(options: RedisProfileStoreOptions) {
+    this.#options = options;
+  }
+
+  async get(playerId: string): Promise<Profile | undefined> {
+    const cached = await this.#read(playerId);
+    if (cached) return cached;
+    return this.#loads.run(playerId, () => this.#load(playerId));
+  }
+
+  async recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome> {
+    if (!Number.isInteger(change.score) || change.score < 0) {
+      throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
+    }
+    const { redis, keys } = this.#options;
+    const keyList = [keys.profile(playerId), keys.dirtyProfiles, keys.leaderboard, keys.roundFinished(change.roundId)];
+    const args = [
+      playerId,
+      String(Date.now()),
+      change.roundId,
+      String(change.score),
+      change.final ? "1" : "0",
+      String(ROUND_FINISHED_TTL_SECONDS),
+    ];
+
+    // A miss loads the profile from the database and tries again; the loop allows for a
+    // profile evicted between the load and the retry.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const result = (await redis.eval(APPLY_ROUND_SCORE, keyList.length, ...keyList, ...args)) as number[];
+      if (result[0] === 1) {
+        this.#options.onDirty(playerId);
+        const profile = await this.#read(playerId);
+        return { status: "applied", profile: profile! };
+      }
+      if (result[0] === 0) return { status: "round-already-final" };
+
+      const loaded = await this.#loads.run(playerId, () => this.#load(playerId));
+      if (!loaded) return { status: "unknown-player" };
+    }
+    throw new Error(`profile ${playerId} left the cache three times while recording a round score`);
+  }
+
+  async flush(playerId: string): Promise<FlushOutcome> {
+    const { redis, keys, db, cacheTtlSeconds } = this.#options;
+    const profile = await this.#read(playerId);
+    if (!profile) {
+      await redis.zrem(keys.dirtyProfiles, playerId);
+      return { status: "clean" };
+    }
+    const dirty = await redis.zscore(keys.dirtyProfiles, playerId);
+    if (dirty === null) return { status: "clean" };
+
+    const wrote = await writeProfileIfNewer(db, profile);
+    const cleaned = await redis.eval(
+      MARK_CLEAN,
+      2,
+      keys.profile(playerId),
+      keys.dirtyProfiles,
+      playerId,
+      String(profile.version),
+      String(cacheTtlSeconds),
+    );
+    if (cleaned === 1) return { status: "flushed", version: profile.version, wrote };
+    return { status: "changed-during-flush", version: profile.version };
+  }
+
+  async findStaleDirty(minAgeMs: number, limit: number): Promise<string[]> {
+    const { redis, keys } = this.#options;
+    return redis.zrangebyscore(keys.dirtyProfiles, "-inf", Date.now() - minAgeMs, "LIMIT", 0, limit);
+  }
+
+  async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
+    const { redis, keys } = this.#options;
+    const [count, oldest] = await Promise.all([
+      redis.zcard(keys.dirtyProfiles),
+      redis.zrange(keys.dirtyProfiles, 0, 0, "WITHSCORES"),
+    ]);
+    const oldestAt = oldest[1] === undefined ? undefined : Number(oldest[1]);
+    return { count, oldestAgeMs: oldestAt === undefined ? 0 : Math.max(0, Date.now() - oldestAt) };
+  }
+
+  async seed(profile: Profile): Promise<void> {
+    await this.#writeIfAbsent(profile);
+  }
+
+  async #read(playerId: string): Promise<Profile | undefined> {
+    const hash = await this.#options.redis.hgetall(this.#options.keys.profile(playerId));
+    if (!hash.id) return undefined;
+    return {
+      id: hash.id,
+      name: hash.name ?? "",
+      totalScore: Number(hash.totalScore ?? 0),
+      gamesPlayed: Number(hash.gamesPlayed ?? 0),
+      bestRoundScore: Number(hash.bestRoundScore ?? 0),
+      updatedAt: Number(hash.updatedAt ?? 0),
+      version: Number(hash.version ?? 0),
+    };
+  }
+
+  async #load(playerId: string): Promise<Profile | undefined> {
+    const stored = await selectPlayer(this.#options.db, playerId);
+    if (!stored) return undefined;
+
+    // Set-if-absent: a change that reached the cache after our database read is newer than
+    // the row, so it must win over the value we loaded.
+    await this.#writeIfAbsent(stored);
+    return (await this.#read(playerId)) ?? stored;
+  }
+
+  async #writeIfAbsent(profile: Profile): Promise<void> {
+    const { redis, keys, cacheTtlSeconds } = this.#options;
+    await redis.eval(
+      LOAD_IF_ABSENT,
+      1,
+      keys.profile(profile.id),
+      String(cacheTtlSeconds),
+      "id",
+      profile.id,
+      "name",
+      profile.name,
+      "totalScore",
+      String(profile.totalScore),
+      "gamesPlayed",
+      String(profile.gamesPlayed),
+      "bestRoundScore",
+      String(profile.bestRoundScore),
+      "updatedAt",
+      String(profile.updatedAt),
+      "version",
+      String(profile.version),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+/**
+ * Raised when an environment variable is missing or invalid. The message names the variable,
+ * the rejected value and what to set instead, so an operator can fix it without reading code.
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/**
+ * Every environment variable the server and worker read, with its default.
+ * The README's configuration table mirrors this list.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: port.default(2567),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PUBLIC_ADDRESS: z.string().min(1).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+:$/, "must be letters, digits, '_', '.' or '-' and end with ':'")
+    .default("orbit:"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+    .optional(),
+  JWT_SECRET: z.string().min(1).optional(),
+  TOKEN_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  ROUND_SECONDS: positiveInt.max(3600).default(180),
+  RESULTS_SECONDS: positiveInt.max(600).default(8),
+  ARENA_MAX_PLAYERS: positiveInt.max(64).default(16),
+  RECONNECT_SECONDS: positiveInt.max(600).default(20),
+  TRANSPORT: z.enum(["auto", "uws", "ws"]).default("auto"),
+  RUN_WORKER: booleanFlag.default(true),
+  PROFILE_FLUSH_DELAY_MS: z.coerce.number().int().min(0).default(15_000),
+  PROFILE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
+  PROFILE_SWEEP_AGE_MS: positiveInt.default(60_000),
+  PROFILE_CACHE_TTL_SECONDS: positiveInt.default(3600),
+  JOB_ATTEMPTS: positiveInt.max(100).default(8),
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema> & {
+  /** Redis URL with the default applied. */
+  REDIS_URL: string;
+  /** PostgreSQL URL with the default applied. */
+  DATABASE_URL: string;
+  /** True when JWT_SECRET was not set and a random per-start secret is used. */
+  jwtSecretGenerated: boolean;
+};
+
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/orbit_arena";
+
+/**
+ * Reads and validates the configuration from an environment map.
+ * Throws ConfigError naming every invalid variable; the caller prints it and exits.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = schema.safeParse(defined);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? "environment");
+      const value = env[variable];
+      return `  ${variable}=${JSON.stringify(value)}: ${issue.message}`;
+    });
+    throw new ConfigError(
+      `Invalid configuration; fix these environment variables (see the README's configuration table):\n${lines.join("\n")}`,
+    );
+  }
+
+  const config = parsed.data;
+  if (config.NODE_ENV === "production" && config.JWT_SECRET !== undefined && config.JWT_SECRET.length < 32) {
+    throw new ConfigError(
+      "Invalid configuration: JWT_SECRET is shorter than 32 bytes, which is too weak for NODE_ENV=production; set a random value of at least 32 characters.",
+    );
+  }
+
+  return {
+    ...config,
+    REDIS_URL: config.REDIS_URL ?? DEFAULT_REDIS_URL,
+    DATABASE_URL: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    jwtSecretGenerated: config.JWT_SECRET === undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import type { JobsOptions } from "bullmq";
+
+/** Queue of finished rounds; one job per round writes its scores to PostgreSQL. */
+export const SCORES_QUEUE = "scores";
+
+/** Queue of profile write-behind flushes and the periodic sweep of forgotten dirty profiles. */
+export const PROFILES_QUEUE = "profiles";
+
+export const ROUND_JOB = "round";
+export const FLUSH_JOB = "flush";
+export const SWEEP_JOB = "sweep";
+export const SWEEP_SCHEDULER_ID = "profile-sweep";
+
+/** Retry and retention settings shared by every job. */
+export interface JobPolicy {
+  /** Attempts before a job stays in the failed set. */
+  attempts: number;
+  /** First retry delay in ms; each further retry doubles it. */
+  backoffMs: number;
+}
+
+/**
+ * Default options of every job: exponential backoff, and finished jobs trimmed by age and count
+ * so Redis memory stays flat; failed jobs are kept longer so operators can see why they failed.
+ */
+export function defaultJobOptions(policy: JobPolicy): JobsOptions {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: "exponential", delay: policy.backoffMs, jitter: 0.2 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
+  };
+}
+
+/** BullMQ job ids may not contain ':'; round ids are UUIDs, so this id is unique per round. */
+export function roundJobId(roundId: string): string {
+  return `round-${roundId}`;
+}

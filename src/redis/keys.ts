@@ -1,0 +1,33 @@
+/**
+ * Every Redis key and channel name Orbit Arena uses, built from one prefix so that several
+ * deployments or test runs can share one Redis server. Colyseus's own presence and driver keys
+ * cannot be prefixed; give each deployment its own Redis database or server for those.
+ */
+export interface RedisKeys {
+  /** Hash with one cached profile. */
+  profile(playerId: string): string;
+  /** Sorted set of profiles changed in Redis but not yet written to PostgreSQL, scored by first change time (ms). */
+  readonly dirtyProfiles: string;
+  /** Set of player ids whose final result of one round was already counted in their profile. */
+  roundFinished(roundId: string): string;
+  /** Sorted set of player ids by total score. */
+  readonly leaderboard: string;
+  /** Present once the leaderboard was rebuilt from PostgreSQL. */
+  readonly leaderboardReady: string;
+  /** Short lock held while one process rebuilds the leaderboard. */
+  readonly leaderboardRebuildLock: string;
+  /** BullMQ `prefix` option (BullMQ adds its own ':' after it). */
+  readonly bullPrefix: string;
+}
+
+export function createRedisKeys(prefix: string): RedisKeys {
+  return {
+    profile: (playerId) => `${prefix}profile:${playerId}`,
+    dirtyProfiles: `${prefix}profiles:dirty`,
+    roundFinished: (roundId) => `${prefix}round-finished:${roundId}`,
+    leaderboard: `${prefix}leaderboard`,
+    leaderboardReady: `${prefix}leaderboard:ready`,
+    leaderboardRebuildLock: `${prefix}leaderboard:rebuild-lock`,
+    bullPrefix: `${prefix}bull`,
+  };
+}

@@ -1,0 +1,26 @@
+import type { TokenService } from "../auth/tokens.ts";
+import type { ProfileStore } from "../cache/profile-store.ts";
+import type { JobProducer } from "../jobs/ports.ts";
+import type { Logger } from "../logger.ts";
+
+/** Timing and size settings of the arena room. */
+export interface ArenaSettings {
+  roundSeconds: number;
+  resultsSeconds: number;
+  maxPlayers: number;
+  /** Seconds a dropped player's seat is held for reconnection. */
+  reconnectSeconds: number;
+  /** Interval in ms at which live round scores are copied into the profile cache. */
+  scoreSyncMs: number;
+}
+
+/** What the arena room receives from the server assembly instead of importing singletons. */
+export interface ArenaServices {
+  tokens: TokenService;
+  profiles: ProfileStore;
+  jobs: JobProducer;
+  log: Logger;
+  settings: ArenaSettings;
+  /** Random source of orb placement; tests pass a seeded one. */
+  random: () => number;
+}

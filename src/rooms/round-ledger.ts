@@ -1,0 +1,56 @@
+import type { PlayerResult, RoundResult } from "../jobs/round-result.ts";
+
+interface LedgerEntry {
+  name: string;
+  score: number;
+  /** Score last copied into the profile cache. */
+  synced: number;
+}
+
+/**
+ * Scores of the running round by player id. A player who leaves keeps their entry, so their
+ * points still count when the round ends; a player who comes back continues from it.
+ */
+export class RoundLedger {
+  readonly #entries = new Map<string, LedgerEntry>();
+
+  enter(playerId: string, name: string): number {
+    const entry = this.#entries.get(playerId);
+    if (entry) return entry.score;
+    this.#entries.set(playerId, { name, score: 0, synced: 0 });
+    return 0;
+  }
+
+  add(playerId: string, points: number): number {
+    const entry = this.#entries.get(playerId);
+    if (!entry) return 0;
+    entry.score += points;
+    return entry.score;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Players whose score changed since the last sync, with the score to record. */
+  unsynced(): Array<{ playerId: string; score: number }> {
+    const changed: Array<{ playerId: string; score: number }> = [];
+    for (const [playerId, entry] of this.#entries) {
+      if (entry.score !== entry.synced) changed.push({ playerId, score: entry.score });
+    }
+    return changed;
+  }
+
+  markSynced(playerId: string, score: number): void {
+    const entry = this.#entries.get(playerId);
+    if (entry && score > entry.synced) entry.synced = score;
+  }
+
+  results(): PlayerResult[] {
+    return [...this.#entries].map(([playerId, entry]) => ({ playerId, name: entry.name, score: entry.score }));
+  }
+
+  toRoundResult(roomId: string, roundId: string, round: number, finishedAt: number): RoundResult {
+    return { roomId, roundId, round, finishedAt, results: this.results() };
+  }
+}

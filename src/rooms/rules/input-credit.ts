@@ -1,0 +1,10 @@
+/**
+ * Input pacing. The server applies at most one input per fixed step on average, so a client
+ * cannot move faster by sending inputs faster, yet it may catch up a short burst after jitter.
+ * Each step grants one credit up to MAX_INPUT_CREDIT; each applied input spends one.
+ */
+export const MAX_INPUT_CREDIT = 3;
+
+export function grantCredit(credit: number): number {
+  return Math.min(MAX_INPUT_CREDIT, credit + 1);
+}

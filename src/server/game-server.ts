@@ -1,0 +1,72 @@
+import { defineRoom, defineServer, type Server } from "@colyseus/core";
+import type { TokenService } from "../auth/tokens.ts";
+import type { Config } from "../config/env.ts";
+import type { Logger } from "../logger.ts";
+import { createArenaRoom } from "../rooms/ArenaRoom.ts";
+import type { Backends } from "./backends.ts";
+import { mountApi } from "./routes/api.ts";
+import { mountClient } from "./routes/client.ts";
+import { createTransport } from "./transport.ts";
+
+export interface GameServerOptions {
+  config: Config;
+  log: Logger;
+  backends: Backends;
+  tokens: TokenService;
+  /** Random source of the rooms; tests pass a seeded one. */
+  random?: () => number;
+  /** Let Colyseus handle SIGTERM and SIGINT (the default); tests turn it off. */
+  handleSignals?: boolean;
+}
+
+/** Interval at which rooms copy live round scores into the profile cache, in ms. */
+const SCORE_SYNC_MS = 1000;
+
+/**
+ * Builds the Colyseus server with the arena room, the HTTP API and the browser client, and
+ * starts listening on PORT. Shutdown order: rooms save their running rounds, then the job
+ * system drains with a timeout, then connections close.
+ */
+export async function startGameServer(options: GameServerOptions): Promise<Server> {
+  const { config, log, backends, tokens } = options;
+  const { transport, name: transportName } = await createTransport(config.TRANSPORT, log);
+
+  const arena = createArenaRoom({
+    tokens,
+    profiles: backends.profiles,
+    jobs: backends.jobs,
+    log,
+    random: options.random ?? Math.random,
+    settings: {
+      roundSeconds: config.ROUND_SECONDS,
+      resultsSeconds: config.RESULTS_SECONDS,
+      maxPlayers: config.ARENA_MAX_PLAYERS,
+      reconnectSeconds: config.RECONNECT_SECONDS,
+      scoreSyncMs: SCORE_SYNC_MS,
+    },
+  });
+
+  const server = defineServer({
+    rooms: { arena: defineRoom(arena) },
+    transport,
+    presence: backends.presence,
+    driver: backends.driver,
+    publicAddress: config.PUBLIC_ADDRESS,
+    gracefullyShutdown: options.handleSignals ?? true,
+    greet: false,
+    express: (app) => {
+      mountApi(app, { ...backends, tokens, log });
+      mountClient(app, log);
+    },
+  });
+
+  server.onShutdown(async () => {
+    log.info("closing job system and store connections");
+    await backends.close();
+    log.info("server stopped");
+  });
+
+  await server.listen(config.PORT, config.HOST);
+  log.info({ port: config.PORT, transport: transportName, ...backends.describe }, "game server listening");
+  return server;
+}

@@ -1,0 +1,92 @@
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { RedisProfileStore } from "../cache/redis-profile-store.ts";
+import type { Config } from "../config/env.ts";
+import { ensureDatabaseExists, openPostgres, redactUrl } from "../db/database.ts";
+import { migrate } from "../db/migrate.ts";
+import { BullJobs } from "../jobs/bullmq-jobs.ts";
+import { RedisLeaderboard } from "../leaderboard/redis-leaderboard.ts";
+import type { Logger } from "../logger.ts";
+import { openRedis, waitForRedis } from "../redis/connection.ts";
+import { createRedisKeys } from "../redis/keys.ts";
+import type { Backends } from "./backends.ts";
+
+export interface RedisBackendOptions {
+  /** Also open Colyseus's Redis presence and driver (game nodes); workers do not need them. */
+  withMatchmaking: boolean;
+}
+
+/**
+ * Opens the scaled-out back ends: Redis for the profile cache, leaderboard, BullMQ queues and
+ * Colyseus presence, PostgreSQL as the system of record. Creates the database and applies
+ * migrations. Fails when either store does not answer.
+ */
+export async function openRedisBackends(config: Config, log: Logger, options: RedisBackendOptions): Promise<Backends> {
+  const keys = createRedisKeys(config.REDIS_PREFIX);
+
+  await ensureDatabaseExists(config.DATABASE_URL, log);
+  const db = openPostgres(config.DATABASE_URL, log);
+  await migrate(db, log);
+
+  const redis = openRedis(config.REDIS_URL, "command", "orbit-cache", log);
+  const queueRedis = openRedis(config.REDIS_URL, "command", "orbit-queue", log);
+  await Promise.all([waitForRedis(redis, config.REDIS_URL, 5000), waitForRedis(queueRedis, config.REDIS_URL, 5000)]);
+
+  const jobs = new BullJobs({
+    connection: queueRedis,
+    workerUrl: config.REDIS_URL,
+    keys,
+    policy: { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS },
+    flushDelayMs: config.PROFILE_FLUSH_DELAY_MS,
+    sweepIntervalMs: config.PROFILE_SWEEP_INTERVAL_MS,
+    sweepAgeMs: config.PROFILE_SWEEP_AGE_MS,
+    log,
+  });
+  const profiles = new RedisProfileStore({
+    redis,
+    keys,
+    db,
+    log,
+    cacheTtlSeconds: config.PROFILE_CACHE_TTL_SECONDS,
+    onDirty: (playerId) => jobs.scheduleFlush(playerId),
+  });
+  const leaderboard = new RedisLeaderboard(redis, keys, db, profiles, log);
+
+  // Colyseus's presence and driver quit their connections on shutdown, so they get their own.
+  const presence = options.withMatchmaking ? new RedisPresence(config.REDIS_URL) : undefined;
+  const driver = options.withMatchmaking ? new RedisDriver(config.REDIS_URL) : undefined;
+
+  let closed = false;
+  return {
+    describe: {
+      rooms: options.withMatchmaking ? `Redis presence and driver at ${redactUrl(config.REDIS_URL)}` : "none",
+      cache: `Redis at ${redactUrl(config.REDIS_URL)} with key prefix ${config.REDIS_PREFIX}`,
+      jobs: "BullMQ on Redis",
+      database: `PostgreSQL at ${redactUrl(config.DATABASE_URL)}`,
+    },
+    db,
+    profiles,
+    leaderboard,
+    jobs,
+    presence,
+    driver,
+    health: {
+      redis: async () => {
+        await redis.ping();
+        return {};
+      },
+      postgres: async () => {
+        await db.ping();
+        return {};
+      },
+      queue: async () => ({ ...(await jobs.counts()), pendingRounds: jobs.pendingRounds }),
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await jobs.close(config.SHUTDOWN_TIMEOUT_MS);
+      await Promise.all([redis.quit().catch(() => undefined), queueRedis.quit().catch(() => undefined)]);
+      await db.close();
+    },
+  };
+}
