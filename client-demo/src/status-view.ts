@@ -8,6 +8,8 @@ import { byId, createElement, setText } from "./dom.ts";
 import type { GameError } from "./errors.ts";
 import { errorMessage, t, type DisplayErrorCode, type MessageKey } from "./i18n.ts";
 
+const NOTICE_DURATION_MS = 4000;
+
 export type StatusAction = "retry" | "playHere" | "changeName";
 
 const ACTION_LABELS: Record<StatusAction, MessageKey> = {
@@ -36,6 +38,8 @@ export class StatusView {
   private readonly spinner = byId("status-spinner");
   private readonly banner = byId("status-banner");
   private readonly connection = byId("hud-connection");
+  private readonly toast = byId("toast");
+  private toastTimer: number | undefined;
   private state: ConnectionState = { kind: "idle" };
   private renderedActionsFor: GameError | null = null;
 
@@ -67,6 +71,17 @@ export class StatusView {
       const seconds = Math.max(0, Math.ceil((state.at - Date.now()) / 1000));
       setText(this.banner, t("status.rejoining", { seconds }));
     }
+  }
+
+  /** Shows a short-lived notice, such as a rate-limited chat message, without blocking play. */
+  showNotice(error: GameError): void {
+    const text = error.code === "UNKNOWN" && error.detail !== "" ? error.detail : errorMessage(error.code);
+    setText(this.toast, text);
+    this.toast.hidden = false;
+    window.clearTimeout(this.toastTimer);
+    this.toastTimer = window.setTimeout(() => {
+      this.toast.hidden = true;
+    }, NOTICE_DURATION_MS);
   }
 
   private renderConnectionPill(state: ConnectionState): void {

@@ -110,7 +110,9 @@ export class BullJobs implements JobProducer {
       worker.on("failed", (job, error) => {
         log.warn(
           { queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
-          job && job.attemptsMade < (job.opts.attempts ?? 1) ? "job failed; will retry" : "job failed for good",
+          job && error.name !== "UnrecoverableError" && job.attemptsMade < (job.opts.attempts ?? 1)
+            ? "job failed; will retry"
+            : "job failed for good",
         );
       });
       worker.on("error", (error) => log.error({ queue: worker.name, err: error.message }, "worker error"));

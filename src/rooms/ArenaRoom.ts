@@ -54,6 +54,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #roundId = randomUUID();
   #nextOrbId = 0;
   #syncing = false;
+  #shuttingDown = false;
 
   override onCreate(): void {
     const { settings } = this.services;
@@ -103,8 +104,13 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
 
   override onBeforeShutdown(): void {
     // Save the running round before telling clients to go, so a restart loses no points.
+    this.#shuttingDown = true;
     void this.lock();
-    void this.#finishRound("shutdown").finally(() => this.disconnect(ErrorCodes.SERVER_RESTARTING));
+    void this.#finishRound("shutdown").finally(() => {
+      this.disconnect(ErrorCodes.SERVER_RESTARTING).catch((error: Error) => {
+        this.services.log.warn({ roomId: this.roomId, err: error.message }, "room was already disposing at shutdown");
+      });
+    });
   }
 
   override async onDispose(): Promise<void> {
@@ -119,7 +125,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #step(dt: number): void {
     const now = Date.now();
     if (this.state.phase === "results") {
-      if (now >= this.state.nextRoundAt) this.#startRound();
+      if (now >= this.state.nextRoundAt && !this.#shuttingDown) this.#startRound();
       return;
     }
 

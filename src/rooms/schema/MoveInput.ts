@@ -6,9 +6,9 @@ import { schema, t, type SchemaType } from "@colyseus/schema";
  */
 export const MoveInput = schema(
   {
-    seq: t.uint32(),
-    dx: t.float32(),
-    dy: t.float32(),
+    seq: t.uint32().default(0),
+    dx: t.float32().default(0),
+    dy: t.float32().default(0),
   },
   "MoveInput",
 );
