@@ -1,28 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Room } from "@colyseus/sdk";
 import { selectPlayer } from "../src/db/players.ts";
+import { arenaView, nextMessage, sendInputs } from "./support/arena-view.ts";
 import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
 import { startGameNode, type GameNode } from "./support/game-node.ts";
 import { waitFor } from "./support/wait.ts";
-
-interface PlayerView {
-  playerId: string;
-  x: number;
-  y: number;
-  score: number;
-  lastSeq: number;
-}
-
-interface ArenaView {
-  phase: string;
-  round: number;
-  players: Map<string, PlayerView>;
-}
-
-/** Resolves with the first `results` message the room sends. */
-function nextResults(room: Room): Promise<{ round: number; standings: Array<{ playerId: string; score: number }> }> {
-  return new Promise((resolve) => room.onMessage("results", resolve));
-}
 
 describe("game flow with two clients", () => {
   let env: TestEnvironment;
@@ -45,26 +26,18 @@ describe("game flow with two clients", () => {
     const bobRoom = await node.client().joinOrCreate("arena", { token: bob.token });
     expect(bobRoom.roomId).toBe(aliceRoom.roomId);
 
-    const state = () => aliceRoom.state as unknown as ArenaView;
+    const state = () => arenaView(aliceRoom);
     const own = () => state().players.get(aliceRoom.sessionId)!;
     await waitFor("both players in the state", () => (state().players?.size === 2 ? true : undefined));
     const start = { x: own().x, y: own().y };
 
-    // Send inputs the way the browser does: one per 50 ms tick, sequence increasing by one.
-    const input = aliceRoom.input();
     const direction = start.x < 1000 ? 1 : -1;
-    for (let seq = 1; seq <= 10; seq += 1) {
-      input.data.seq = seq;
-      input.data.dx = direction;
-      input.data.dy = 0;
-      input.send();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await sendInputs(aliceRoom, 1, 10, direction, 0);
     await waitFor("input 10 acknowledged", () => (own().lastSeq === 10 ? true : undefined));
     expect(Math.sign(own().x - start.x)).toBe(direction);
 
     bobRoom.onMessage("results", () => undefined);
-    const results = await nextResults(aliceRoom);
+    const results = await nextMessage<{ standings: Array<{ playerId: string }> }>(aliceRoom, "results");
     expect(results.standings.map((entry) => entry.playerId).sort()).toEqual([alice.playerId, bob.playerId].sort());
 
     const rows = await waitFor("two score rows", async () => {

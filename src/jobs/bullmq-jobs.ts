@@ -194,7 +194,15 @@ export class BullJobs implements JobProducer {
 
   async #sweep(deps: HandlerDeps): Promise<{ scheduled: number }> {
     const stale = await deps.profiles.findStaleDirty(this.#options.sweepAgeMs, 1000);
-    for (const playerId of stale) await this.#addFlush(playerId);
+    // Own deduplication ids and no delay: a flush still delayed under the regular id would
+    // otherwise swallow these, and a second flush of a profile is harmless.
+    await this.profilesQueue.addBulk(
+      stale.map((playerId) => ({
+        name: FLUSH_JOB,
+        data: { playerId },
+        opts: { deduplication: { id: `sweep-${playerId}` } },
+      })),
+    );
     if (stale.length > 0) deps.log.info({ profiles: stale.length }, "sweep rescheduled flushes of stale dirty profiles");
     return { scheduled: stale.length };
   }

@@ -3,7 +3,7 @@ import { CloseCode, Room, ServerError, validate, type Client } from "@colyseus/c
 import { z } from "zod";
 import { TokenError, type GuestClaims } from "../auth/tokens.ts";
 import type { ArenaServices } from "./arena-services.ts";
-import { ErrorCodes } from "./error-codes.ts";
+import { CloseCodes, JoinErrorStatus } from "./error-codes.ts";
 import { RoundLedger } from "./round-ledger.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
 import { grantCredit } from "./rules/input-credit.ts";
@@ -107,7 +107,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     this.#shuttingDown = true;
     void this.lock();
     void this.#finishRound("shutdown").finally(() => {
-      this.disconnect(ErrorCodes.SERVER_RESTARTING).catch((error: Error) => {
+      this.disconnect(CloseCodes.SERVER_RESTARTING).catch((error: Error) => {
         this.services.log.warn({ roomId: this.roomId, err: error.message }, "room was already disposing at shutdown");
       });
     });
@@ -247,7 +247,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     for (const [sessionId, seat] of this.#seats) {
       if (seat.playerId !== playerId) continue;
       const older = this.clients.getById(sessionId);
-      older?.leave(ErrorCodes.SESSION_REPLACED, "SESSION_REPLACED: this player joined again from another session");
+      older?.leave(CloseCodes.SESSION_REPLACED, "SESSION_REPLACED: this player joined again from another session");
       this.state.players.delete(sessionId);
       this.#seats.delete(sessionId);
     }
@@ -265,7 +265,7 @@ export function createArenaRoom(services: ArenaServices): typeof ArenaRoom {
         return await services.tokens.verify(token);
       } catch (error) {
         if (error instanceof TokenError) {
-          throw new ServerError(ErrorCodes[error.code], `${error.code}: ${error.message}`);
+          throw new ServerError(JoinErrorStatus[error.code], `${error.code}: ${error.message}`);
         }
         throw error;
       }

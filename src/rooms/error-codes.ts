@@ -1,16 +1,28 @@
 /**
- * Error and close codes the server sends to clients; `client-demo` maps each to a message in
- * English and Chinese. Numbers above 4100 stay clear of Colyseus's own 4000-4010 close codes.
+ * Codes the server sends to clients; `client-demo` maps each to a message in English and Chinese.
+ *
+ * Join rejections travel through Colyseus's HTTP matchmaking, where the numeric code becomes
+ * the HTTP status, so they use HTTP statuses and put the exact code first in the message:
+ * "TOKEN_EXPIRED: token expired; ...".
  */
-export const ErrorCodes = {
-  TOKEN_MISSING: 4401,
-  TOKEN_INVALID: 4402,
-  TOKEN_EXPIRED: 4403,
-  ROOM_FULL: 4409,
-  /** Close code: the same player joined again elsewhere and this session was replaced. */
+export type JoinErrorCode = "TOKEN_MISSING" | "TOKEN_INVALID" | "TOKEN_EXPIRED";
+
+/** HTTP status of each join rejection. */
+export const JoinErrorStatus: Record<JoinErrorCode, number> = {
+  TOKEN_MISSING: 401,
+  TOKEN_INVALID: 401,
+  TOKEN_EXPIRED: 401,
+};
+
+/** WebSocket close codes of our own; above 4100 to stay clear of Colyseus's 4000-4010. */
+export const CloseCodes = {
+  /** The same player joined again elsewhere and this session was replaced. */
   SESSION_REPLACED: 4100,
-  /** Close code: the node is restarting; the client should join again (it lands on another node). */
+  /** The node is restarting; the client should join again and lands on another node. */
   SERVER_RESTARTING: 4101,
 } as const;
 
-export type ErrorCodeName = keyof typeof ErrorCodes;
+/** Returns the code at the start of an error message such as "TOKEN_EXPIRED: ...", if any. */
+export function errorCodeOf(message: string): string | undefined {
+  return /^([A-Z][A-Z_]+):/.exec(message)?.[1];
+}

@@ -1,0 +1,112 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { matchMaker } from "@colyseus/core";
+import type { Room } from "@colyseus/sdk";
+import { PLAYER_SPEED, TICK_RATE } from "../src/rooms/rules/constants.ts";
+import { MAX_INPUT_CREDIT } from "../src/rooms/rules/input-credit.ts";
+import { ArenaState, OrbState } from "../src/rooms/schema/ArenaState.ts";
+import { arenaView, nextMessage, sendInputs } from "./support/arena-view.ts";
+import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
+import { startGameNode, type GameNode } from "./support/game-node.ts";
+import { waitFor } from "./support/wait.ts";
+
+describe("arena room rules", () => {
+  let env: TestEnvironment;
+  let node: GameNode;
+  const rooms: Room[] = [];
+
+  async function join(name: string): Promise<Room> {
+    const guest = await node.createGuest(name);
+    const room = await node.client().create("arena", { token: guest.token });
+    rooms.push(room);
+    await waitFor("own player in state", () => (arenaView(room).players?.get(room.sessionId) ? true : undefined));
+    return room;
+  }
+
+  function serverState(room: Room): InstanceType<typeof ArenaState> {
+    return matchMaker.getLocalRoomById(room.roomId).state as InstanceType<typeof ArenaState>;
+  }
+
+  beforeAll(async () => {
+    env = await createTestEnvironment({ ROUND_SECONDS: "4", RESULTS_SECONDS: "1" });
+    node = await startGameNode(env);
+  });
+
+  afterEach(async () => {
+    await Promise.all(rooms.splice(0).map((room) => room.leave().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    await env?.cleanup();
+  });
+
+  it("moves no faster than the speed limit under an input flood", async () => {
+    const room = await join("Flooder");
+    const player = serverState(room).players.get(room.sessionId)!;
+    player.x = 1000;
+    player.y = 1000;
+
+    // 60 inputs at once: the room applies at most one per step after a burst of
+    // MAX_INPUT_CREDIT, so the distance covered stays within the speed limit over wall time.
+    const started = performance.now();
+    const lastSeq = await sendInputs(room, 1, 60, 1, 0, 0);
+    await waitFor("the flood's last input applied", () => (player.lastSeq === lastSeq ? true : undefined), 10_000);
+    const elapsedSteps = ((performance.now() - started) / 1000) * TICK_RATE;
+    expect(player.x - 1000).toBeLessThanOrEqual((PLAYER_SPEED / TICK_RATE) * (elapsedSteps + MAX_INPUT_CREDIT) + 1e-3);
+  });
+
+  it("awards an orb's value to the player who touches it", async () => {
+    const room = await join("Collector");
+    const state = serverState(room);
+    const player = state.players.get(room.sessionId)!;
+    player.x = 500;
+    player.y = 500;
+    const orb = new OrbState();
+    orb.x = 510;
+    orb.y = 500;
+    orb.value = 5;
+    state.orbs.set("test-orb", orb);
+
+    await waitFor("orb collected", () => (state.orbs.has("test-orb") ? undefined : true));
+    expect(player.score).toBe(5);
+  });
+
+  it("ends the round and starts the next one", async () => {
+    const room = await join("Waiter");
+    const startRound = arenaView(room).round;
+    const results = await nextMessage<{ round: number }>(room, "results");
+    expect(results.round).toBe(startRound);
+    await waitFor("next round", () => (arenaView(room).phase === "playing" && arenaView(room).round === startRound + 1 ? true : undefined));
+  });
+
+  it("reports the last applied input sequence", async () => {
+    const room = await join("Reconciler");
+    const lastSeq = await sendInputs(room, 1, 5, 0, 1);
+    await waitFor("lastSeq in the client state", () => (arenaView(room).players.get(room.sessionId)!.lastSeq === lastSeq ? true : undefined));
+  });
+
+  it("ignores a replayed input sequence", async () => {
+    const room = await join("Replayer");
+    const player = serverState(room).players.get(room.sessionId)!;
+    await sendInputs(room, 1, 3, 1, 0);
+    await waitFor("inputs applied", () => (player.lastSeq === 3 ? true : undefined));
+    const x = player.x;
+
+    await sendInputs(room, 2, 1, 1, 0);
+    await sendInputs(room, 4, 1, 0, 0);
+    await waitFor("fresh input applied", () => (player.lastSeq === 4 ? true : undefined));
+    expect(player.x).toBe(x);
+  });
+
+  it("broadcasts cleaned chat to the room", async () => {
+    const alice = await join("Alice");
+    const bob = await node.createGuest("Bob");
+    const bobRoom = await node.client().joinById(alice.roomId, { token: bob.token });
+    rooms.push(bobRoom);
+
+    alice.onMessage("chat", () => undefined);
+    const received = nextMessage<{ name: string; text: string; channel: string }>(bobRoom, "chat");
+    alice.send("chat", { text: "  hello\u0007 arena  " });
+    expect(await received).toMatchObject({ name: "Alice", text: "hello arena", channel: "room" });
+  });
+});
