@@ -68,5 +68,7 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
 
   await server.listen(config.PORT, config.HOST);
   log.info({ port: config.PORT, transport: transportName, ...backends.describe }, "game server listening");
+  // PM2 starts the next process of a rolling restart only after this signal (wait_ready).
+  process.send?.("ready");
   return server;
 }
