@@ -21,6 +21,8 @@ export async function createGuest(name: string): Promise<GuestIdentity> {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ name }),
   });
+  // Keep the name as typed: ArenaConnection compares it with the stored one to decide whether the
+  // stored guest can be reused. The server's cleaned name arrives through the room state.
   const identity = { ...readObject(body), name };
   if (!isGuestIdentity(identity)) {
     throw new GameError("UNKNOWN", "The guest response has no playerId or token.");

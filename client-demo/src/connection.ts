@@ -16,7 +16,7 @@ export type ConnectionState =
   | { kind: "connecting" }
   | { kind: "connected"; room: ArenaRoom }
   | { kind: "reconnecting" }
-  | { kind: "rejoining"; at: number }
+  | { kind: "rejoining"; at: number; reason: GameError }
   | { kind: "failed"; error: GameError };
 
 export interface ConnectionEvents {
@@ -26,7 +26,13 @@ export interface ConnectionEvents {
 }
 
 const ROOM_NAME = "arena";
-/** Waits before each rejoin attempt after a server restart; the last entry is the final attempt. */
+/**
+ * SDK reconnection attempts after a dropped connection. With the SDK's exponential backoff
+ * (0.2 s doubling, at most 5 s) eight attempts span about 21 s, just past the 20 s for which
+ * the server keeps a dropped seat by default (RECONNECT_SECONDS).
+ */
+const RECONNECT_ATTEMPTS = 8;
+/** Waits before each rejoin attempt after a server restart or a lost connection. The last entry is the final attempt. */
 const REJOIN_DELAYS_MS = [1500, 3000, 5000, 8000, 12000];
 
 export class ArenaConnection {
@@ -35,6 +41,8 @@ export class ArenaConnection {
   private name = "";
   private rejoinAttempt = 0;
   private rejoinTimer: number | undefined;
+  /** True while a join is in flight, so a double click on "Try again" does not join twice. */
+  private joining = false;
 
   constructor(private readonly events: ConnectionEvents) {}
 
@@ -51,7 +59,7 @@ export class ArenaConnection {
     await this.connect();
   }
 
-  /** Leaves the room on purpose; used before switching to a different name. */
+  /** Leaves the room on purpose, before the player switches to a different name. */
   async leave(): Promise<void> {
     window.clearTimeout(this.rejoinTimer);
     const room = this.room;
@@ -63,16 +71,22 @@ export class ArenaConnection {
   }
 
   private async connect(): Promise<void> {
+    if (this.joining) {
+      return;
+    }
     window.clearTimeout(this.rejoinTimer);
+    this.joining = true;
     try {
       const room = await this.joinWithFreshTokenOnRejection();
       this.adopt(room);
     } catch (error) {
       this.handleJoinFailure(toGameError(error));
+    } finally {
+      this.joining = false;
     }
   }
 
-  /** Joins with the stored token; if the server rejects the token, drops it and tries once with a new guest. */
+  /** Joins with the stored token. If the server rejects the token, drops it and tries once more as a new guest. */
   private async joinWithFreshTokenOnRejection(): Promise<ArenaRoom> {
     const identity = await this.ensureIdentity();
     try {
@@ -106,6 +120,7 @@ export class ArenaConnection {
   private adopt(room: ArenaRoom): void {
     this.room = room;
     this.rejoinAttempt = 0;
+    room.reconnection.maxRetries = RECONNECT_ATTEMPTS;
     room.onDrop(() => this.events.onState({ kind: "reconnecting" }));
     room.onReconnect(() => this.events.onState({ kind: "connected", room }));
     room.onLeave((code, reason) => this.handleLeave(room, code, reason ?? ""));
@@ -121,7 +136,8 @@ export class ArenaConnection {
     const error = errorFromClose(code, reason);
     if (error === null) {
       this.events.onState({ kind: "idle" });
-    } else if (error.code === "SERVER_RESTARTING") {
+    } else if (error.code === "SERVER_RESTARTING" || error.code === "CONNECTION_LOST") {
+      // The seat is gone but the guest token is still good, so joining a fresh room usually works.
       this.scheduleRejoin(error);
     } else {
       this.events.onState({ kind: "failed", error });
@@ -129,15 +145,16 @@ export class ArenaConnection {
   }
 
   private handleJoinFailure(error: GameError): void {
-    const restarting = error.code === "SERVER_RESTARTING" || error.code === "SERVER_UNREACHABLE";
-    if (restarting && this.rejoinAttempt > 0) {
+    // While a rejoin after a restart is under way, a server that is still down is expected.
+    const stillDown = error.code === "SERVER_RESTARTING" || error.code === "SERVER_UNREACHABLE" || error.code === "UNAVAILABLE";
+    if (stillDown && this.rejoinAttempt > 0) {
       this.scheduleRejoin(error);
       return;
     }
     this.events.onState({ kind: "failed", error });
   }
 
-  /** Rejoins after a growing delay while the server restarts, then gives up with the last error. */
+  /** Schedules the next rejoin after a growing delay, or gives up with the last error when the delays run out. */
   private scheduleRejoin(error: GameError): void {
     const delay = REJOIN_DELAYS_MS[this.rejoinAttempt];
     if (delay === undefined) {
@@ -145,7 +162,7 @@ export class ArenaConnection {
       return;
     }
     this.rejoinAttempt += 1;
-    this.events.onState({ kind: "rejoining", at: Date.now() + delay });
+    this.events.onState({ kind: "rejoining", at: Date.now() + delay, reason: error });
     this.rejoinTimer = window.setTimeout(() => void this.connect(), delay);
   }
 }

@@ -25,7 +25,7 @@ export function setText(element: HTMLElement, text: string): void {
   }
 }
 
-/** Creates an element with the given class and text; text goes through textContent, never HTML. */
+/** Creates an element with the given class and text. Text goes through textContent, never HTML. */
 export function createElement<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ""): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (className !== "") {

@@ -2,7 +2,7 @@
  * Turns the different ways a failure reaches the client (HTTP error bodies, Colyseus matchmaking
  * errors, WebSocket close codes) into one error code with the server's own text as detail.
  */
-import { SERVER_ERROR_CODES, isServerErrorCode, type DisplayErrorCode, type ServerErrorCode } from "./i18n.ts";
+import { SERVER_ERROR_CODES, isDisplayErrorCode, type DisplayErrorCode } from "./i18n.ts";
 
 /** Close code the server uses when the same player joined from another connection. */
 export const CLOSE_SESSION_REPLACED = 4100;
@@ -35,7 +35,7 @@ export function isTokenError(code: DisplayErrorCode): boolean {
 }
 
 /** Finds the first known error code written anywhere in a server text, such as "ROOM_FULL: 16 players". */
-export function findErrorCode(text: string): ServerErrorCode | null {
+export function findErrorCode(text: string): DisplayErrorCode | null {
   for (const code of SERVER_ERROR_CODES) {
     if (new RegExp(`\\b${code}\\b`).test(text)) {
       return code;
@@ -45,36 +45,38 @@ export function findErrorCode(text: string): ServerErrorCode | null {
 }
 
 /**
- * Reads an error response body. Accepted shapes: `{ code, message }`, `{ error: { code, message } }`
- * and `{ error: "text" }`; anything else falls back to the HTTP status.
+ * Reads an error response body. Accepted shapes: `{ error: "CODE", message }` (the game API),
+ * `{ code, message }`, `{ error: { code, message } }` and plain text. Anything else falls back
+ * to the HTTP status.
  */
 export function errorFromResponse(status: number, body: unknown): GameError {
-  const { code, message } = readErrorFields(body);
-  const known = isServerErrorCode(code) ? code : findErrorCode(`${code} ${message}`);
+  const { codes, message } = readErrorFields(body);
+  const known = codes.find(isDisplayErrorCode) ?? findErrorCode(`${codes.join(" ")} ${message}`);
   return new GameError(known ?? codeForHttpStatus(status), message);
 }
 
-function readErrorFields(body: unknown): { code: string; message: string } {
+function readErrorFields(body: unknown): { codes: string[]; message: string } {
   if (typeof body === "string") {
-    return { code: "", message: body.slice(0, 300) };
+    return { codes: [], message: body.slice(0, 300) };
   }
   if (typeof body !== "object" || body === null) {
-    return { code: "", message: "" };
+    return { codes: [], message: "" };
   }
   const record = body as Record<string, unknown>;
   if (typeof record.error === "object" && record.error !== null) {
     return readErrorFields(record.error);
   }
-  const message = [record.message, record.error].find((value) => typeof value === "string");
-  return { code: typeof record.code === "string" ? record.code : "", message: typeof message === "string" ? message : "" };
+  const codes = [record.code, record.error].filter((value): value is string => typeof value === "string");
+  const message = [record.message, record.error].find((value): value is string => typeof value === "string") ?? "";
+  return { codes, message };
 }
 
-function codeForHttpStatus(status: number): ServerErrorCode {
+function codeForHttpStatus(status: number): DisplayErrorCode {
   if (status === 429) {
     return "RATE_LIMITED";
   }
   if (status === 503) {
-    return "SERVER_RESTARTING";
+    return "UNAVAILABLE";
   }
   if (status === MATCHMAKE_AUTH_FAILED) {
     return "TOKEN_INVALID";
@@ -84,7 +86,7 @@ function codeForHttpStatus(status: number): ServerErrorCode {
 
 /**
  * Converts anything thrown by fetch or the Colyseus SDK. SDK errors carry the HTTP status or
- * close code as a number; a non-numeric or missing code means the request never reached the server.
+ * close code as a number, so a non-numeric or missing code means the request never reached the server.
  */
 export function toGameError(error: unknown): GameError {
   if (error instanceof GameError) {

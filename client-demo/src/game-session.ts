@@ -6,10 +6,11 @@ import type { InputHandle } from "@colyseus/sdk";
 import { FIELD_SIZE, TICK_RATE } from "../../src/rooms/rules/constants.ts";
 import type { MoveDirection } from "../../src/rooms/rules/movement.ts";
 import type { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
-import type { PlayerState } from "../../src/rooms/schema/ArenaState.ts";
+import type { ArenaState, PlayerState } from "../../src/rooms/schema/ArenaState.ts";
 import type { ArenaRoom } from "./connection.ts";
 import { RemoteInterpolator } from "./interpolation.ts";
 import { parseChatMessage, parseErrorNotice, parseRoundResults, type ChatMessage, type ErrorNotice, type RoundResults } from "./messages.ts";
+import { PlayerStyles, type PlayerStyle } from "./player-style.ts";
 import { LocalPrediction } from "./prediction.ts";
 import type { FrameView, OrbView, PlayerView } from "./render.ts";
 
@@ -22,6 +23,18 @@ export interface RoundInfo {
   nextRoundAt: number;
   ownScore: number;
   playerCount: number;
+}
+
+/** Netcode numbers for the `?debug` readout and automated browser checks. */
+export interface DebugSnapshot {
+  seq: number;
+  pendingInputs: number;
+  lastCorrection: number;
+  predicted: { x: number; y: number };
+  server: { x: number; y: number; lastSeq: number } | null;
+  /** Other players: latest server position and the interpolated position drawn now. */
+  others: { name: string; x: number; y: number; drawn: { x: number; y: number } | null }[];
+  nearestOrb: { x: number; y: number; value: number } | null;
 }
 
 export interface SessionListeners {
@@ -38,6 +51,7 @@ const PING_INTERVAL_MS = 2000;
 export class GameSession {
   private readonly prediction = new LocalPrediction();
   private readonly interpolator = new RemoteInterpolator();
+  private readonly styles = new PlayerStyles();
   private readonly input: InputHandle<MoveInput>;
   private readonly timers: number[] = [];
   private seq = 0;
@@ -61,12 +75,9 @@ export class GameSession {
     this.measurePing();
   }
 
-  get sessionId(): string {
-    return this.room.sessionId;
-  }
-
+  /** Sends a chat message with a random id, so the server delivers a resent copy only once. */
   sendChat(text: string): void {
-    this.room.send("chat", { text });
+    this.room.send("chat", { text, id: randomMessageId() });
   }
 
   dispose(): void {
@@ -76,7 +87,16 @@ export class GameSession {
     }
   }
 
-  roundInfo(): RoundInfo {
+  /** False until the first full state arrives, because until then the state's maps are not decoded. */
+  get ready(): boolean {
+    const state: Partial<ArenaState> | undefined = this.room.state;
+    return state?.players !== undefined && state.orbs !== undefined;
+  }
+
+  roundInfo(): RoundInfo | null {
+    if (!this.ready) {
+      return null;
+    }
     const state = this.room.state;
     const self = state.players.get(this.room.sessionId);
     return {
@@ -89,9 +109,12 @@ export class GameSession {
     };
   }
 
-  /** Current standings from the room state, best first; used when no `results` message arrived. */
+  /** Current standings from the room state, best first, for when no `results` message arrived. */
   standings(): RoundResults["standings"] {
     const standings: RoundResults["standings"] = [];
+    if (!this.ready) {
+      return standings;
+    }
     this.room.state.players.forEach((player) => {
       standings.push({ playerId: player.playerId, name: player.name, score: finiteOr(player.score, 0) });
     });
@@ -101,6 +124,9 @@ export class GameSession {
   frame(now: number, labels: FrameView["labels"]): FrameView {
     const players: PlayerView[] = [];
     let focus: FrameView["focus"] = null;
+    if (!this.ready) {
+      return { focus, players, orbs: [], labels };
+    }
     this.room.state.players.forEach((player, sessionId) => {
       const isSelf = sessionId === this.room.sessionId;
       const position = isSelf ? this.prediction.renderPosition(now) : this.interpolator.sample(sessionId, now);
@@ -110,12 +136,37 @@ export class GameSession {
       if (isSelf) {
         focus = position;
       }
-      players.push(toPlayerView(sessionId, player, position, isSelf));
+      players.push(toPlayerView(sessionId, player, position, isSelf, this.styles.styleFor(player.playerId)));
     });
     return { focus, players, orbs: this.orbViews(), labels };
   }
 
+  debugSnapshot(now: number): DebugSnapshot {
+    const predicted = { x: this.prediction.position.x, y: this.prediction.position.y };
+    const self = this.ready ? this.room.state.players.get(this.room.sessionId) : undefined;
+    const others: DebugSnapshot["others"] = [];
+    if (this.ready) {
+      this.room.state.players.forEach((player, sessionId) => {
+        if (sessionId !== this.room.sessionId) {
+          others.push({ name: player.name, x: player.x, y: player.y, drawn: this.interpolator.sample(sessionId, now) });
+        }
+      });
+    }
+    return {
+      seq: this.seq,
+      pendingInputs: this.prediction.pendingCount,
+      lastCorrection: this.prediction.lastCorrection,
+      predicted,
+      server: self === undefined ? null : { x: self.x, y: self.y, lastSeq: self.lastSeq },
+      others,
+      nearestOrb: nearestOrb(this.orbViews(), predicted),
+    };
+  }
+
   private orbViews(): OrbView[] {
+    if (!this.ready) {
+      return [];
+    }
     const orbs: OrbView[] = [];
     this.room.state.orbs.forEach((orb) => {
       if (isOnField(orb.x) && isOnField(orb.y)) {
@@ -126,9 +177,14 @@ export class GameSession {
   }
 
   private onPatch(): void {
+    if (!this.ready) {
+      return;
+    }
     const now = performance.now();
     const present = new Set<string>();
+    const playerIds: string[] = [];
     this.room.state.players.forEach((player, sessionId) => {
+      playerIds.push(player.playerId);
       if (!isOnField(player.x) || !isOnField(player.y)) {
         return;
       }
@@ -140,11 +196,16 @@ export class GameSession {
       }
     });
     this.interpolator.retain(present);
+    this.styles.update(playerIds);
     this.notifyPhaseChange();
   }
 
   private notifyPhaseChange(): void {
-    const { phase, round } = this.roundInfo();
+    const info = this.roundInfo();
+    if (info === null) {
+      return;
+    }
+    const { phase, round } = info;
     if (phase !== this.lastPhase) {
       this.lastPhase = phase;
       this.listeners.onPhaseChange(phase, round);
@@ -152,14 +213,18 @@ export class GameSession {
   }
 
   /**
-   * Sends one input per server tick. While the player stands still only the first zero input is
-   * sent, because the server has nothing to apply and a stream of zeros would only cost traffic.
+   * Sends one input per server tick. While the player is idle only the first zero input is sent,
+   * because the server has nothing to apply and a stream of zeros would only cost traffic.
    */
   private sendInput(): void {
     if (this.disposed) {
       return;
     }
-    const direction = this.readDirection();
+    // The server applies no inputs between rounds; queued ones would replay as a jump at round start.
+    const playing = this.roundInfo()?.phase === "playing";
+    const raw = playing ? this.readDirection() : { dx: 0, dy: 0 };
+    // MoveInput carries float32 components, so predict with exactly the values the server decodes.
+    const direction = { dx: Math.fround(raw.dx), dy: Math.fround(raw.dy) };
     const idle = direction.dx === 0 && direction.dy === 0;
     if (idle && this.lastSentIdle) {
       return;
@@ -191,7 +256,7 @@ export class GameSession {
   }
 }
 
-function toPlayerView(sessionId: string, player: PlayerState, position: { x: number; y: number }, isSelf: boolean): PlayerView {
+function toPlayerView(sessionId: string, player: PlayerState, position: { x: number; y: number }, isSelf: boolean, style: PlayerStyle): PlayerView {
   return {
     key: sessionId,
     playerId: player.playerId,
@@ -201,7 +266,27 @@ function toPlayerView(sessionId: string, player: PlayerState, position: { x: num
     score: finiteOr(player.score, 0),
     connected: player.connected,
     isSelf,
+    style,
   };
+}
+
+/** 16 random bytes as hex; crypto.randomUUID would need a secure context (HTTPS or localhost). */
+function randomMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function nearestOrb(orbs: OrbView[], from: { x: number; y: number }): OrbView | null {
+  let best: OrbView | null = null;
+  let bestDistance = Infinity;
+  for (const orb of orbs) {
+    const distance = Math.hypot(orb.x - from.x, orb.y - from.y);
+    if (distance < bestDistance) {
+      best = orb;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }
 
 function finiteOr(value: number | undefined, fallback: number): number {

@@ -16,7 +16,7 @@ export class Hud {
   private readonly ping = byId("hud-ping-value");
   private pingMs: number | null = null;
 
-  /** Refreshes every value; called once per animation frame, and writes only text that changed. */
+  /** Refreshes every value. It runs once per animation frame, so it writes only text that changed. */
   update(info: RoundInfo | null, now: number): void {
     if (info === null) {
       setText(this.score, "–");
@@ -48,8 +48,18 @@ export class Hud {
   private showPing(): void {
     const ms = this.pingMs;
     setText(this.ping, ms === null ? t("hud.pingUnknown") : t("hud.pingValue", { ms }));
-    this.ping.dataset.quality = ms === null ? "unknown" : ms < PING_WARN_MS ? "good" : ms < PING_BAD_MS ? "fair" : "poor";
+    this.ping.dataset.quality = pingQuality(ms);
   }
+}
+
+function pingQuality(milliseconds: number | null): string {
+  if (milliseconds === null) {
+    return "unknown";
+  }
+  if (milliseconds < PING_WARN_MS) {
+    return "good";
+  }
+  return milliseconds < PING_BAD_MS ? "fair" : "poor";
 }
 
 /** Formats milliseconds as m:ss, rounding up so the clock shows 0:00 only when time is over. */

@@ -17,6 +17,8 @@ export const SERVER_ERROR_CODES = [
   "RATE_LIMITED",
   "SESSION_REPLACED",
   "SERVER_RESTARTING",
+  "FLOODING",
+  "UNAVAILABLE",
   "UNKNOWN",
 ] as const;
 
@@ -37,7 +39,8 @@ const english = {
   "status.connecting": "Connecting…",
   "status.creatingGuest": "Creating your guest profile…",
   "status.reconnecting": "Connection lost. Reconnecting…",
-  "status.rejoining": "Server is restarting. Joining again in {seconds} s…",
+  "status.rejoiningRestart": "The server is restarting. Joining again in {seconds} s…",
+  "status.rejoiningLost": "The connection was lost. Joining again in {seconds} s…",
   "status.connected": "Connected",
   "status.offline": "Offline",
   "action.retry": "Try again",
@@ -83,6 +86,8 @@ const english = {
   "error.RATE_LIMITED": "Too many requests. Wait a few seconds and try again.",
   "error.SESSION_REPLACED": "You joined from another tab or device, so this one was disconnected.",
   "error.SERVER_RESTARTING": "The server is restarting. Try again in a few seconds.",
+  "error.FLOODING": "This client sent too many messages and was disconnected. Try again in a moment.",
+  "error.UNAVAILABLE": "The server is busy or a service it needs is down. Try again in a moment.",
   "error.UNKNOWN": "Something went wrong.",
   "error.CONNECTION_LOST": "The connection to the server was lost.",
   "error.SERVER_UNREACHABLE": "The server cannot be reached. Check your connection and try again.",
@@ -103,7 +108,8 @@ const simplifiedChinese: Record<MessageKey, string> = {
   "status.connecting": "正在连接…",
   "status.creatingGuest": "正在创建游客档案…",
   "status.reconnecting": "连接已断开，正在重新连接…",
-  "status.rejoining": "服务器正在重启，{seconds} 秒后重新加入…",
+  "status.rejoiningRestart": "服务器正在重启，{seconds} 秒后重新加入…",
+  "status.rejoiningLost": "连接已断开，{seconds} 秒后重新加入…",
   "status.connected": "已连接",
   "status.offline": "离线",
   "action.retry": "重试",
@@ -149,6 +155,8 @@ const simplifiedChinese: Record<MessageKey, string> = {
   "error.RATE_LIMITED": "请求过于频繁，请等几秒后再试。",
   "error.SESSION_REPLACED": "你已在其他标签页或设备上加入，因此此处已断开。",
   "error.SERVER_RESTARTING": "服务器正在重启，请几秒后再试。",
+  "error.FLOODING": "此客户端发送的消息过多，已被断开。请稍后再试。",
+  "error.UNAVAILABLE": "服务器繁忙或所需服务暂时不可用，请稍后再试。",
   "error.UNKNOWN": "出现了问题。",
   "error.CONNECTION_LOST": "与服务器的连接已断开。",
   "error.SERVER_UNREACHABLE": "无法连接服务器，请检查网络后重试。",
@@ -196,7 +204,7 @@ function readStoredLocale(): Locale | null {
     const value = localStorage.getItem(STORAGE_KEY);
     return isLocale(value) ? value : null;
   } catch {
-    // Storage can be unavailable (private mode, blocked cookies); the browser language still works.
+    // Storage can be unavailable (private mode, blocked cookies), and the browser language still works.
     return null;
   }
 }
@@ -215,7 +223,7 @@ export function setLocale(locale: Locale): void {
   try {
     localStorage.setItem(STORAGE_KEY, locale);
   } catch {
-    // Not remembering the choice is acceptable; the switch still applies to this page.
+    // Not remembering the choice is acceptable, because the switch still applies to this page.
   }
   for (const listener of listeners) {
     listener(locale);
@@ -246,8 +254,8 @@ function isMessageKey(value: string | undefined): value is MessageKey {
   return value !== undefined && Object.hasOwn(english, value);
 }
 
-export function isServerErrorCode(value: unknown): value is ServerErrorCode {
-  return typeof value === "string" && (SERVER_ERROR_CODES as readonly string[]).includes(value);
+export function isDisplayErrorCode(value: unknown): value is DisplayErrorCode {
+  return typeof value === "string" && isMessageKey(`error.${value}`) && value !== "detail";
 }
 
 /**

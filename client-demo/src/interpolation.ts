@@ -11,7 +11,7 @@ interface Snapshot extends Position {
 }
 
 /** Two patch intervals: one bracketing pair plus headroom for a late patch. */
-export const INTERPOLATION_DELAY_MS = 100;
+const INTERPOLATION_DELAY_MS = 100;
 const PATCH_INTERVAL_MS = 1000 / TICK_RATE;
 /** A jump larger than this between snapshots is a respawn and is not drawn as motion. */
 const TELEPORT_DISTANCE = 120;
@@ -35,20 +35,20 @@ class SnapshotBuffer {
     }
   }
 
-  /** Position at `renderTime`; holds the newest snapshot when the buffer runs dry instead of extrapolating. */
+  /** Returns the position at `renderTime`, or the newest snapshot when the buffer runs dry, because extrapolating would overshoot turns. */
   sample(renderTime: number): Position | null {
     const newest = this.snapshots.at(-1);
     if (newest === undefined) {
       return null;
     }
     for (let index = this.snapshots.length - 1; index > 0; index -= 1) {
-      const later = this.snapshots[index]!;
-      const earlier = this.snapshots[index - 1]!;
-      if (earlier.time <= renderTime && renderTime <= later.time) {
+      const later = this.snapshots[index];
+      const earlier = this.snapshots[index - 1];
+      if (later !== undefined && earlier !== undefined && earlier.time <= renderTime && renderTime <= later.time) {
         return lerpSnapshots(earlier, later, renderTime);
       }
     }
-    const oldest = this.snapshots[0]!;
+    const oldest = this.snapshots[0] ?? newest;
     return renderTime < oldest.time ? { x: oldest.x, y: oldest.y } : { x: newest.x, y: newest.y };
   }
 }

@@ -1,4 +1,4 @@
-/** The name form shown before joining; prefilled with the stored guest name after a reload. */
+/** The name form shown before joining, prefilled with the stored guest name after a reload. */
 import { NAME_MAX_LENGTH } from "../../src/rooms/rules/constants.ts";
 import { byId, byIdOfType, setText } from "./dom.ts";
 import { errorMessage, t, type DisplayErrorCode } from "./i18n.ts";

@@ -1,4 +1,4 @@
-/** The visible language selector; the choice is stored by i18n.setLocale. */
+/** Fills the visible language selector and applies the choice, which i18n.setLocale stores. */
 import { byIdOfType, createElement } from "./dom.ts";
 import { LOCALES, LOCALE_NAMES, getLocale, isLocale, setLocale } from "./i18n.ts";
 

@@ -5,6 +5,7 @@
 import type { MoveDirection } from "../../src/rooms/rules/movement.ts";
 import { ChatPanel } from "./chat.ts";
 import { ArenaConnection, type ArenaRoom, type ConnectionState } from "./connection.ts";
+import { isDebugEnabled, mountDebugOverlay } from "./debug-overlay.ts";
 import { byId, byIdOfType } from "./dom.ts";
 import { GameError, findErrorCode } from "./errors.ts";
 import { GameSession, type Phase, type RoundInfo } from "./game-session.ts";
@@ -52,6 +53,9 @@ class App {
     const stored = loadIdentity();
     this.leaderboard.setOwnPlayerId(stored?.playerId ?? "");
     this.joinForm.show(stored?.name ?? "");
+    if (isDebugEnabled()) {
+      mountDebugOverlay(() => this.session);
+    }
     requestAnimationFrame((now) => this.renderFrame(now));
   }
 
@@ -83,14 +87,16 @@ class App {
     const nameRejected = state.kind === "failed" && state.error.code === "NAME_INVALID";
     this.status.show(nameRejected ? { kind: "idle" } : state);
     this.chat.setEnabled(state.kind === "connected");
+    if (state.kind !== "connected") {
+      this.hud.setPing(null);
+    }
     if (state.kind === "connected") {
       this.joinForm.hide();
       this.focusGame();
     }
-    if (state.kind === "failed" || state.kind === "idle") {
+    if (state.kind === "failed" || state.kind === "idle" || state.kind === "rejoining") {
       this.session?.dispose();
       this.session = null;
-      this.hud.setPing(null);
     }
     if (nameRejected) {
       this.joinForm.show(this.name, "NAME_INVALID");

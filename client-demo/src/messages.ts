@@ -31,7 +31,7 @@ function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
 }
 
-/** Validates a `chat` broadcast; overlong names or texts are cut instead of rejected. */
+/** Validates a `chat` broadcast. Overlong names or texts are cut instead of rejected. */
 export function parseChatMessage(value: unknown): ChatMessage | null {
   const record = asRecord(value);
   if (record === null) {

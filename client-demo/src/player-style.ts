@@ -1,6 +1,6 @@
 /**
- * Per-player look derived from the player id, so everyone sees the same player in the same
- * colour and shape. The shape keeps players apart for colour-blind players and in greyscale.
+ * Per-player look: a colour and a shape. Shapes keep players apart for colour-blind players and
+ * in greyscale, and no two players in the room share both colour and shape.
  */
 
 export type PlayerShape = "circle" | "square" | "triangle" | "diamond" | "hexagon" | "star";
@@ -12,12 +12,21 @@ export interface PlayerStyle {
 }
 
 const SHAPES: readonly PlayerShape[] = ["circle", "square", "triangle", "diamond", "hexagon", "star"];
-/** Hues spaced apart and away from the orb colours (gold and violet). */
-const HUES: readonly number[] = [0, 25, 90, 140, 175, 200, 220, 320, 345];
+/** Hues spread around the wheel, skipping the orb colours (gold and violet). */
+const HUES: readonly number[] = [0, 28, 100, 150, 180, 205, 235, 305, 335];
+/** Style i uses hue i mod 9 and shape i mod 6, so the first 18 styles differ pairwise (lcm of 9 and 6). */
+const STYLE_COUNT = 18;
 
-const cache = new Map<string, PlayerStyle>();
+function styleAt(index: number): PlayerStyle {
+  const hue = HUES[index % HUES.length] ?? 0;
+  return {
+    fill: `hsl(${hue} 75% 58%)`,
+    outline: `hsl(${hue} 80% 22%)`,
+    shape: SHAPES[index % SHAPES.length] ?? "circle",
+  };
+}
 
-/** FNV-1a, a small stable string hash; the exact function only has to match across clients of one build. */
+/** FNV-1a, a small stable string hash, so a player usually keeps the same look on every client. */
 function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
@@ -27,20 +36,37 @@ function hashString(text: string): number {
   return hash >>> 0;
 }
 
-export function styleForPlayer(playerId: string): PlayerStyle {
-  const cached = cache.get(playerId);
-  if (cached !== undefined) {
-    return cached;
+/**
+ * Assigns styles to the players present. Each player starts from the style its id hashes to and
+ * moves to the next free one on a clash. With more than 18 players, styles repeat.
+ */
+export class PlayerStyles {
+  private readonly indexByPlayer = new Map<string, number>();
+
+  update(playerIds: Iterable<string>): void {
+    const present = new Set(playerIds);
+    for (const playerId of this.indexByPlayer.keys()) {
+      if (!present.has(playerId)) {
+        this.indexByPlayer.delete(playerId);
+      }
+    }
+    const used = new Set(this.indexByPlayer.values());
+    for (const playerId of present) {
+      if (this.indexByPlayer.has(playerId)) {
+        continue;
+      }
+      let index = hashString(playerId) % STYLE_COUNT;
+      for (let tries = 0; tries < STYLE_COUNT && used.has(index); tries += 1) {
+        index = (index + 1) % STYLE_COUNT;
+      }
+      used.add(index);
+      this.indexByPlayer.set(playerId, index);
+    }
   }
-  const hash = hashString(playerId);
-  const hue = HUES[hash % HUES.length] ?? 0;
-  const style: PlayerStyle = {
-    fill: `hsl(${hue} 75% 58%)`,
-    outline: `hsl(${hue} 80% 22%)`,
-    shape: SHAPES[Math.floor(hash / HUES.length) % SHAPES.length] ?? "circle",
-  };
-  cache.set(playerId, style);
-  return style;
+
+  styleFor(playerId: string): PlayerStyle {
+    return styleAt(this.indexByPlayer.get(playerId) ?? hashString(playerId) % STYLE_COUNT);
+  }
 }
 
 /** Adds the outline path of `shape`, centred on (x, y) with the given radius, to the current path. */

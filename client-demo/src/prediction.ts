@@ -1,6 +1,6 @@
 /**
  * Client-side prediction and server reconciliation for the own player. Every input is applied
- * locally with the same `stepPosition` the server runs; when a patch arrives the prediction
+ * locally with the same `stepPosition` the server runs. When a patch arrives, the prediction
  * restarts from the server position and replays the inputs the server has not applied yet.
  */
 import { TICK_RATE } from "../../src/rooms/rules/constants.ts";
@@ -17,7 +17,7 @@ export interface ServerSnapshot extends Position {
 /** The server applies one input per tick with this fixed step, in seconds. */
 const STEP_SECONDS = 1 / TICK_RATE;
 const STEP_MS = 1000 / TICK_RATE;
-/** Inputs kept for replay; older ones are dropped if the server stops acknowledging. */
+/** Inputs kept for replay. Older ones are dropped if the server stops acknowledging them. */
 const MAX_PENDING_INPUTS = 200;
 /** A correction larger than this (field units) is a teleport, such as a round respawn, and snaps. */
 const SNAP_DISTANCE = 120;
@@ -28,9 +28,10 @@ export class LocalPrediction {
   private readonly pending: SentInput[] = [];
   private readonly current: Position = { x: 0, y: 0 };
   private readonly previous: Position = { x: 0, y: 0 };
-  /** Drawn-only offset that hides small corrections; it decays to zero. */
+  /** Drawn-only offset that hides small corrections while it decays to zero. */
   private readonly correction: Position = { x: 0, y: 0 };
   private lastStepAt = 0;
+  private lastCorrectionDistance = 0;
   private lastRenderAt = 0;
   private initialised = false;
 
@@ -40,6 +41,11 @@ export class LocalPrediction {
 
   get pendingCount(): number {
     return this.pending.length;
+  }
+
+  /** Distance (field units) between the prediction and the replayed server state at the last patch. */
+  get lastCorrection(): number {
+    return this.lastCorrectionDistance;
   }
 
   /** Forgets all inputs and starts again from `position`, for example after joining a new room. */
@@ -70,9 +76,8 @@ export class LocalPrediction {
       this.reset(server);
       return;
     }
-    while (this.pending.length > 0 && this.pending[0]!.seq <= server.lastSeq) {
-      this.pending.shift();
-    }
+    const firstUnapplied = this.pending.findIndex((input) => input.seq > server.lastSeq);
+    this.pending.splice(0, firstUnapplied === -1 ? this.pending.length : firstUnapplied);
     const replayed: Position = { x: server.x, y: server.y };
     for (const input of this.pending) {
       stepPosition(replayed, input, STEP_SECONDS);
@@ -96,7 +101,8 @@ export class LocalPrediction {
   private moveTo(target: Position): void {
     const dx = target.x - this.current.x;
     const dy = target.y - this.current.y;
-    if (Math.hypot(dx, dy) > SNAP_DISTANCE) {
+    this.lastCorrectionDistance = Math.hypot(dx, dy);
+    if (this.lastCorrectionDistance > SNAP_DISTANCE) {
       this.setAll(target);
       return;
     }

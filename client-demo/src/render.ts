@@ -5,7 +5,7 @@
 import { FIELD_SIZE, ORB_RADIUS, PLAYER_RADIUS, RARE_ORB_VALUE } from "../../src/rooms/rules/constants.ts";
 import type { Position } from "../../src/rooms/rules/movement.ts";
 import { applyCamera, createCamera, visibleBounds, type Camera } from "./camera.ts";
-import { styleForPlayer, tracePlayerShape, traceStar } from "./player-style.ts";
+import { tracePlayerShape, traceStar, type PlayerStyle } from "./player-style.ts";
 
 export interface PlayerView {
   key: string;
@@ -16,6 +16,7 @@ export interface PlayerView {
   score: number;
   connected: boolean;
   isSelf: boolean;
+  style: PlayerStyle;
 }
 
 export interface OrbView {
@@ -149,7 +150,7 @@ function drawRareOrb(context: CanvasRenderingContext2D, orb: OrbView, now: numbe
 }
 
 function drawPlayer(context: CanvasRenderingContext2D, player: PlayerView, zoom: number): void {
-  const style = styleForPlayer(player.playerId);
+  const style = player.style;
   context.save();
   context.globalAlpha = player.connected ? 1 : 0.4;
   if (player.isSelf) {

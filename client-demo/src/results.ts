@@ -3,7 +3,7 @@ import { byId, createElement, setText } from "./dom.ts";
 import { t } from "./i18n.ts";
 import type { Standing } from "./messages.ts";
 
-/** Rows shown; the overlay must fit a 360 px wide phone screen. */
+/** Rows shown, so the overlay fits a 360 px wide phone screen. */
 const MAX_ROWS = 10;
 
 export interface ResultsView {
@@ -20,7 +20,7 @@ export class ResultsOverlay {
   private readonly next = byId("results-next");
   private renderedKey = "";
 
-  /** Shows or refreshes the overlay; rebuilds the list only when the standings or language changed. */
+  /** Shows or refreshes the overlay, rebuilding the list only when the standings or the language changed. */
   show(view: ResultsView, now: number, locale: string): void {
     this.root.hidden = false;
     setText(this.heading, t("results.heading", { round: view.round }));

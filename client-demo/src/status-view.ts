@@ -18,7 +18,7 @@ const ACTION_LABELS: Record<StatusAction, MessageKey> = {
   changeName: "action.changeName",
 };
 
-/** What a player can do about each failure; the first action gets keyboard focus. */
+/** Returns the actions a player can take after each failure. The first one gets keyboard focus. */
 function actionsFor(code: DisplayErrorCode): StatusAction[] {
   switch (code) {
     case "SESSION_REPLACED":
@@ -69,7 +69,8 @@ export class StatusView {
       setText(this.banner, t("status.reconnecting"));
     } else if (state.kind === "rejoining") {
       const seconds = Math.max(0, Math.ceil((state.at - Date.now()) / 1000));
-      setText(this.banner, t("status.rejoining", { seconds }));
+      const key = state.reason.code === "CONNECTION_LOST" ? "status.rejoiningLost" : "status.rejoiningRestart";
+      setText(this.banner, t(key, { seconds }));
     }
   }
 

@@ -1,26 +1,26 @@
 import { randomUUID } from "node:crypto";
-import { CloseCode, Room, ServerError, validate, type Client } from "@colyseus/core";
-import { z } from "zod";
+import { ClientState, CloseCode, Room, ServerError, type Client } from "@colyseus/core";
 import { TokenError, type GuestClaims } from "../auth/tokens.ts";
 import type { ArenaServices } from "./arena-services.ts";
+import { ChatGuard } from "./chat-guard.ts";
 import { CloseCodes, JoinErrorStatus } from "./error-codes.ts";
+import { FrameBudget } from "./frame-budget.ts";
 import { RoundLedger } from "./round-ledger.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
 import { grantCredit } from "./rules/input-credit.ts";
-import { stepPosition } from "./rules/movement.ts";
+import { clampDirection, stepPosition } from "./rules/movement.ts";
 import { collectOrbs, spawnOrb } from "./rules/orbs.ts";
-import { cleanChatText } from "./rules/text.ts";
 import { ArenaState, OrbState, PlayerState } from "./schema/ArenaState.ts";
 import { MoveInput } from "./schema/MoveInput.ts";
 
-/** Raw chat payload as accepted off the wire; the text is cleaned and shortened afterwards. */
-const ChatMessage = z.object({ text: z.string().max(2000) }).strict();
+const SERVER_CLOSE_CODES = new Set<number>(Object.values(CloseCodes));
 
 /** Per-session data the room keeps outside the synchronised state. */
 interface Seat {
   playerId: string;
   name: string;
   inputCredit: number;
+  chat: ChatGuard;
 }
 
 /**
@@ -35,20 +35,23 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   protected services!: ArenaServices;
 
   override state = new ArenaState();
-  override maxMessagesPerSecond = 120;
 
   override inputs = this.defineInput(MoveInput, {
+    // Frames whose seq is not above the last one seen are dropped, so a replayed or
+    // duplicated input never moves a player.
     seqField: "seq",
     bufferMaxSize: 32,
-    sanitize: { dx: [-1, 1], dy: [-1, 1] },
+    sanitize: (input) => this.#sanitizeInput(input),
   });
 
+  // Handlers validate with safeParse and drop bad payloads: Colyseus's validate() would
+  // disconnect the sender instead. "_" receives every message type without a handler.
   override messages = {
-    chat: validate(ChatMessage, (client: Client, message: z.infer<typeof ChatMessage>) => {
-      this.#onChat(client, message.text);
-    }),
+    chat: (client: Client, payload: unknown) => this.#onChat(client, payload),
+    _: (client: Client, type: unknown) => this.#onUnknownMessage(client, type),
   };
 
+  #frameBudget!: FrameBudget;
   readonly #seats = new Map<string, Seat>();
   #ledger = new RoundLedger();
   #roundId = randomUUID();
@@ -60,6 +63,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const { settings } = this.services;
     this.maxClients = settings.maxPlayers;
     this.autoDispose = true;
+    this.#frameBudget = FrameBudget.install(this, settings.frameBudget, (client) => this.#kickFlooder(client));
 
     this.#startRound();
     this.setFixedTimestep((ctx) => this.#step(ctx.dt), TICK_RATE);
@@ -78,12 +82,16 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     player.score = this.#ledger.enter(auth.playerId, auth.name);
     player.connected = true;
     this.state.players.set(client.sessionId, player);
-    this.#seats.set(client.sessionId, { playerId: auth.playerId, name: auth.name, inputCredit: 1 });
+    this.#seats.set(client.sessionId, { playerId: auth.playerId, name: auth.name, inputCredit: 1, chat: new ChatGuard(Date.now()) });
 
+    // The server's clock lets the client show round timers that do not depend on its own clock.
+    client.send("welcome", { playerId: auth.playerId, serverNow: Date.now() });
     this.services.log.info({ roomId: this.roomId, playerId: auth.playerId, sessionId: client.sessionId }, "player joined");
   }
 
-  override onDrop(client: Client): void {
+  override onDrop(client: Client, code?: number): void {
+    // A client the server itself closed (replaced, flooding, restarting) gets no seat hold.
+    if (code !== undefined && SERVER_CLOSE_CODES.has(code)) return;
     const player = this.state.players.get(client.sessionId);
     if (player) player.connected = false;
     this.allowReconnection(client, this.services.settings.reconnectSeconds);
@@ -99,6 +107,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const seat = this.#seats.get(client.sessionId);
     this.state.players.delete(client.sessionId);
     this.#seats.delete(client.sessionId);
+    this.#frameBudget.forget(client.sessionId);
     this.services.log.info({ roomId: this.roomId, playerId: seat?.playerId, sessionId: client.sessionId, code }, "player left");
   }
 
@@ -122,7 +131,24 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     this.services.log.error({ roomId: this.roomId, method: methodName, err: error }, "arena room error");
   }
 
+  /** Disconnects a client over its frame budget, before the frame is decoded. */
+  #kickFlooder(client: Client): void {
+    if (client.state === ClientState.LEAVING) return;
+    this.services.metrics.kicks.inc({ reason: "flooding" });
+    this.services.log.warn({ roomId: this.roomId, sessionId: client.sessionId }, "client kicked for flooding");
+    client.leave(CloseCodes.FLOODING, "FLOODING: too many messages; slow down and reconnect");
+  }
+
   #step(dt: number): void {
+    const stopTimer = this.services.metrics.tickDuration.startTimer();
+    try {
+      this.#simulate(dt);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  #simulate(dt: number): void {
     const now = Date.now();
     if (this.state.phase === "results") {
       if (now >= this.state.nextRoundAt && !this.#shuttingDown) this.#startRound();
@@ -185,6 +211,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     for (const [sessionId, player] of this.state.players) {
       const seat = this.#seats.get(sessionId);
       player.score = seat ? this.#ledger.enter(seat.playerId, seat.name) : 0;
+      // Inputs sent during the results phase would otherwise move the player at once.
+      this.inputs.get(sessionId).clear();
     }
     this.#refillOrbs();
     this.services.log.info({ roomId: this.roomId, round: this.state.round, roundId: this.#roundId }, "round started");
@@ -235,11 +263,37 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     }
   }
 
-  #onChat(client: Client, raw: string): void {
+  #onChat(client: Client, payload: unknown): void {
     const seat = this.#seats.get(client.sessionId);
-    const text = cleanChatText(raw);
-    if (!seat || text === undefined) return;
-    this.broadcast("chat", { playerId: seat.playerId, name: seat.name, text, channel: "room" });
+    if (!seat) return;
+
+    const verdict = seat.chat.check(payload, Date.now());
+    if (!verdict.accepted) {
+      if (verdict.reason === "invalid") this.services.metrics.invalidMessages.inc({ type: "chat" });
+      if (verdict.reason === "rate-limited") {
+        client.send("error", { code: "RATE_LIMITED", message: "chat rate limit reached; wait a moment before sending again" });
+      }
+      return;
+    }
+    this.services.metrics.messagesIn.inc({ type: "chat" });
+    // NOTE: the "global" channel stays inside this room until the cross-node chat bus exists.
+    this.broadcast("chat", { playerId: seat.playerId, name: seat.name, text: verdict.text, channel: verdict.channel });
+    this.services.metrics.messagesOut.inc({ type: "chat" }, this.clients.length);
+  }
+
+  #onUnknownMessage(client: Client, type: unknown): void {
+    this.services.metrics.invalidMessages.inc({ type: "unknown" });
+    this.services.log.debug({ roomId: this.roomId, sessionId: client.sessionId, type: String(type).slice(0, 32) }, "dropped message of unknown type");
+  }
+
+  /** Replaces non-finite or out-of-range directions in place; counts each replaced frame. */
+  #sanitizeInput(input: MoveInput): void {
+    const valid = Number.isFinite(input.dx) && Number.isFinite(input.dy) && Math.abs(input.dx) <= 1 && Math.abs(input.dy) <= 1;
+    if (valid) return;
+    this.services.metrics.invalidMessages.inc({ type: "input" });
+    const clamped = clampDirection(input.dx, input.dy);
+    input.dx = clamped.dx;
+    input.dy = clamped.dy;
   }
 
   /** Closes an older session of the same player in this room, so one player has one seat. */

@@ -2,6 +2,8 @@ import type { TokenService } from "../auth/tokens.ts";
 import type { ProfileStore } from "../cache/profile-store.ts";
 import type { JobProducer } from "../jobs/ports.ts";
 import type { Logger } from "../logger.ts";
+import type { GameMetrics } from "../metrics/game-metrics.ts";
+import type { FrameBudgetSettings } from "./frame-budget.ts";
 
 /** Timing and size settings of the arena room. */
 export interface ArenaSettings {
@@ -12,6 +14,8 @@ export interface ArenaSettings {
   reconnectSeconds: number;
   /** Interval in ms at which live round scores are copied into the profile cache. */
   scoreSyncMs: number;
+  /** Frames a client may send; a client over budget is disconnected for flooding. */
+  frameBudget: FrameBudgetSettings;
 }
 
 /** What the arena room receives from the server assembly instead of importing singletons. */
@@ -20,6 +24,7 @@ export interface ArenaServices {
   profiles: ProfileStore;
   jobs: JobProducer;
   log: Logger;
+  metrics: GameMetrics;
   settings: ArenaSettings;
   /** Random source of orb placement; tests pass a seeded one. */
   random: () => number;

@@ -20,6 +20,8 @@ export const CloseCodes = {
   SESSION_REPLACED: 4100,
   /** The node is restarting; the client should join again and lands on another node. */
   SERVER_RESTARTING: 4101,
+  /** The client sent more frames than its budget allows. */
+  FLOODING: 4102,
 } as const;
 
 /** Returns the code at the start of an error message such as "TOKEN_EXPIRED: ...", if any. */

@@ -2,6 +2,7 @@ import { defineRoom, defineServer, type Server } from "@colyseus/core";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config/env.ts";
 import type { Logger } from "../logger.ts";
+import { GameMetrics } from "../metrics/game-metrics.ts";
 import { createArenaRoom } from "../rooms/ArenaRoom.ts";
 import type { Backends } from "./backends.ts";
 import { mountApi } from "./routes/api.ts";
@@ -13,6 +14,8 @@ export interface GameServerOptions {
   log: Logger;
   backends: Backends;
   tokens: TokenService;
+  /** Metrics of this process; a fresh registry when omitted. */
+  metrics?: GameMetrics;
   /** Random source of the rooms; tests pass a seeded one. */
   random?: () => number;
   /** Let Colyseus handle SIGTERM and SIGINT (the default); tests turn it off. */
@@ -23,16 +26,24 @@ export interface GameServerOptions {
 const SCORE_SYNC_MS = 1000;
 
 /**
+ * Frames a client may send: inputs arrive at 20 per second, plus chat and pings, so 60 per
+ * second with a burst of 120 leaves room for catching up after a stall.
+ */
+const FRAME_BUDGET = { burst: 120, perSecond: 60 };
+
+/**
  * Builds the Colyseus server with the arena room, the HTTP API and the browser client, and
  * starts listening on PORT. Shutdown order: rooms save their running rounds, then the job
  * system drains with a timeout, then connections close.
  */
 export async function startGameServer(options: GameServerOptions): Promise<Server> {
   const { config, log, backends, tokens } = options;
+  const metrics = options.metrics ?? new GameMetrics();
   const { transport, name: transportName } = await createTransport(config.TRANSPORT, log);
 
   const arena = createArenaRoom({
     tokens,
+    metrics,
     profiles: backends.profiles,
     jobs: backends.jobs,
     log,
@@ -43,6 +54,7 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
       maxPlayers: config.ARENA_MAX_PLAYERS,
       reconnectSeconds: config.RECONNECT_SECONDS,
       scoreSyncMs: SCORE_SYNC_MS,
+      frameBudget: FRAME_BUDGET,
     },
   });
 
@@ -55,6 +67,9 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
     gracefullyShutdown: options.handleSignals ?? true,
     greet: false,
     express: (app) => {
+      app.get("/metrics", async (_req, res) => {
+        res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      });
       mountApi(app, { ...backends, tokens, log });
       mountClient(app, log);
     },
