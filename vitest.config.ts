@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The browser suite has its own config (vitest.e2e.config.ts) and runs with npm run test:e2e.
+    exclude: ["test/e2e/**", "**/node_modules/**"],
     // Every file opens its own database, Redis key prefix and port, so files run in parallel;
     // two workers match the two cores of the reference machine.
     maxWorkers: 2,

@@ -5,11 +5,13 @@ import { PLAYER_SPEED, TICK_RATE } from "../src/rooms/rules/constants.ts";
 import { MAX_INPUT_CREDIT } from "../src/rooms/rules/input-credit.ts";
 import { ArenaState, OrbState } from "../src/rooms/schema/ArenaState.ts";
 import { arenaView, nextMessage, sendInputs } from "./support/arena-view.ts";
-import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
+import { BACKEND_MODES } from "./support/backend-modes.ts";
+import type { TestEnvironment } from "./support/environment.ts";
 import { startGameNode, type GameNode } from "./support/game-node.ts";
+import { leaveAll } from "./support/rooms.ts";
 import { waitFor } from "./support/wait.ts";
 
-describe("arena room rules", () => {
+describe.each(BACKEND_MODES)("arena room rules ($name)", (mode) => {
   let env: TestEnvironment;
   let node: GameNode;
   const rooms: Room[] = [];
@@ -27,12 +29,12 @@ describe("arena room rules", () => {
   }
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ ROUND_SECONDS: "4", RESULTS_SECONDS: "1" });
+    env = await mode.createEnvironment({ ROUND_SECONDS: "4", RESULTS_SECONDS: "1" });
     node = await startGameNode(env);
   });
 
   afterEach(async () => {
-    await Promise.all(rooms.splice(0).map((room) => room.leave().catch(() => undefined)));
+    await leaveAll(rooms);
   });
 
   afterAll(async () => {

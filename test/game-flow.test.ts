@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectPlayer } from "../src/db/players.ts";
 import { arenaView, nextMessage, sendInputs } from "./support/arena-view.ts";
-import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
+import { BACKEND_MODES } from "./support/backend-modes.ts";
+import type { TestEnvironment } from "./support/environment.ts";
 import { startGameNode, type GameNode } from "./support/game-node.ts";
 import { waitFor } from "./support/wait.ts";
 
-describe("game flow with two clients", () => {
+describe.each(BACKEND_MODES)("game flow with two clients ($name)", (mode) => {
   let env: TestEnvironment;
   let node: GameNode;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ ROUND_SECONDS: "3", RESULTS_SECONDS: "1" });
+    env = await mode.createEnvironment({ ROUND_SECONDS: "3", RESULTS_SECONDS: "1" });
     node = await startGameNode(env);
   });
 
@@ -19,7 +20,7 @@ describe("game flow with two clients", () => {
     await env?.cleanup();
   });
 
-  it("moves players and stores round scores in PostgreSQL", async () => {
+  it("moves players and stores round scores in the database", async () => {
     const alice = await node.createGuest("Alice");
     const bob = await node.createGuest("Bob");
     const aliceRoom = await node.client().joinOrCreate("arena", { token: alice.token });

@@ -4,16 +4,16 @@ import { insertPlayer } from "../src/db/players.ts";
 import { persistRound } from "../src/jobs/handlers.ts";
 import type { RoundResult } from "../src/jobs/round-result.ts";
 import type { Backends } from "../src/server/backends.ts";
-import { openRedisBackends } from "../src/server/redis-backends.ts";
-import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
+import { BACKEND_MODES, openTestBackends } from "./support/backend-modes.ts";
+import type { TestEnvironment } from "./support/environment.ts";
 
-describe("score job", () => {
+describe.each(BACKEND_MODES)("score job ($name)", (mode) => {
   let env: TestEnvironment;
   let backends: Backends;
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    backends = await openRedisBackends(env.config, env.log, { withMatchmaking: false });
+    env = await mode.createEnvironment();
+    backends = await openTestBackends(env);
   });
 
   afterAll(async () => {

@@ -4,17 +4,17 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertPlayer, selectPlayer } from "../src/db/players.ts";
 import type { Backends } from "../src/server/backends.ts";
-import { openRedisBackends } from "../src/server/redis-backends.ts";
-import { createTestEnvironment, type TestEnvironment } from "./support/environment.ts";
+import { BACKEND_MODES, openTestBackends } from "./support/backend-modes.ts";
+import type { TestEnvironment } from "./support/environment.ts";
 import { waitFor } from "./support/wait.ts";
 
-describe("profile write-behind", () => {
+describe.each(BACKEND_MODES)("profile write-behind ($name)", (mode) => {
   let env: TestEnvironment;
   let backends: Backends;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ PROFILE_FLUSH_DELAY_MS: "300" });
-    backends = await openRedisBackends(env.config, env.log, { withMatchmaking: false });
+    env = await mode.createEnvironment({ PROFILE_FLUSH_DELAY_MS: "300" });
+    backends = await openTestBackends(env);
     await backends.jobs.startWorkers({ db: backends.db, profiles: backends.profiles, log: env.log });
     // Count row updates of `players` with a trigger, so the test sees every database write.
     await backends.db.query(`
@@ -66,7 +66,9 @@ describe("profile write-behind", () => {
     expect((await selectPlayer(backends.db, playerId))?.totalScore).toBe(50);
   });
 
-  it("flushes a change whose process died before queuing the flush", async () => {
+  // Only the Redis cache outlives the process that wrote to it. The embedded cache is lost with
+  // its process, which the start-up log warns about, so a sweep would have nothing to find.
+  it.runIf(mode.name === "external")("flushes a change whose process died before queuing the flush", async () => {
     const playerId = await newPlayer("Crasher");
     const child = spawn(
       process.execPath,

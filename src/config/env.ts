@@ -32,6 +32,22 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
     .optional(),
+  /**
+   * Directory of the embedded PGlite database, used when PostgreSQL is not configured. A
+   * relative path is resolved against the working directory. One process at a time may use it.
+   */
+  DATA_DIR: z.string().min(1).default("./data/pglite"),
+  /**
+   * Where the stateful parts run:
+   * - "auto": each part separately. Redis serves rooms, cache, leaderboard and jobs when
+   *   REDIS_URL is set or Redis accepts connections at its default address, otherwise they run
+   *   in this process. PostgreSQL is used when DATABASE_URL is set or reachable at its default
+   *   address, otherwise PGlite in DATA_DIR. A URL that is set but unreachable stops the server.
+   * - "embedded": everything in this process with PGlite in DATA_DIR; REDIS_URL and DATABASE_URL are ignored.
+   * - "external": Redis and PostgreSQL at REDIS_URL and DATABASE_URL (or their defaults). The
+   *   server stops when either is unreachable.
+   */
+  STORAGE_MODE: z.enum(["auto", "embedded", "external"]).default("auto"),
   JWT_SECRET: z.string().min(1).optional(),
   TOKEN_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
   ROUND_SECONDS: positiveInt.max(3600).default(180),
@@ -55,6 +71,10 @@ export type Config = z.infer<typeof schema> & {
   REDIS_URL: string;
   /** PostgreSQL URL with the default applied. */
   DATABASE_URL: string;
+  /** True when REDIS_URL was set in the environment, false when REDIS_URL is the default. */
+  redisUrlSet: boolean;
+  /** True when DATABASE_URL was set in the environment, false when DATABASE_URL is the default. */
+  databaseUrlSet: boolean;
   /** True when JWT_SECRET was not set and a random per-start secret is used. */
   jwtSecretGenerated: boolean;
 };
@@ -91,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     REDIS_URL: config.REDIS_URL ?? DEFAULT_REDIS_URL,
     DATABASE_URL: config.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    redisUrlSet: config.REDIS_URL !== undefined,
+    databaseUrlSet: config.DATABASE_URL !== undefined,
     jwtSecretGenerated: config.JWT_SECRET === undefined,
   };
 }

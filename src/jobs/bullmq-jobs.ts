@@ -43,7 +43,7 @@ export interface QueueCounts {
 /**
  * The job system on BullMQ: producers for rounds and profile flushes, and on demand the workers
  * that run the handlers. Rounds that cannot be queued because Redis is unreachable wait in the
- * process and are queued when it answers again.
+ * process and are queued once it is reachable again.
  */
 export class BullJobs implements JobProducer {
   readonly scoresQueue: Queue;

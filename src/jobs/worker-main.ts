@@ -1,6 +1,20 @@
 import { ConfigError, loadConfig } from "../config/env.ts";
 import { createLogger } from "../logger.ts";
-import { openRedisBackends } from "../server/redis-backends.ts";
+import { logStorageChoice, openChosenBackends, selectStorage, type StorageChoice } from "../server/open-backends.ts";
+
+/**
+ * Returns why a standalone worker cannot run with `choice`, or undefined when it can. A worker
+ * takes jobs from Redis and writes to the database the game nodes use, so both must be external.
+ */
+function embeddedPartError(choice: StorageChoice): string | undefined {
+  if (choice.cache.mode === "memory") {
+    return `npm run worker needs Redis, because without it the game server runs its jobs in its own process (${choice.cache.reason}); set REDIS_URL on the game nodes and on the worker`;
+  }
+  if (choice.database.mode === "pglite") {
+    return `npm run worker needs PostgreSQL shared with the game nodes, but the database would be the embedded PGlite, which one process at a time can use (${choice.database.reason}); set DATABASE_URL`;
+  }
+  return undefined;
+}
 
 /**
  * `npm run worker`: a process that runs only the job workers (score persistence, profile
@@ -20,7 +34,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.LOG_LEVEL, "orbit-arena-worker");
 
-  const backends = await openRedisBackends(config, log, { withMatchmaking: false });
+  const choice = await selectStorage(config);
+  const unsupported = embeddedPartError(choice);
+  if (unsupported) {
+    console.error(unsupported);
+    process.exit(2);
+  }
+  logStorageChoice(choice, config, log);
+  const backends = await openChosenBackends(choice, config, log, { withMatchmaking: false });
   await backends.jobs.startWorkers({ db: backends.db, profiles: backends.profiles, log });
   log.info(backends.describe, "worker started");
   process.send?.("ready");

@@ -51,9 +51,9 @@ export class RedisLeaderboard implements Leaderboard {
   }
 
   /**
-   * Copies totals from PostgreSQL, then from profiles still dirty in the cache (which are newer
-   * than their rows), into the sorted set. One process rebuilds at a time; the others read the
-   * set as it is, which may be incomplete for the second or so the rebuild takes.
+   * Copies totals from PostgreSQL into the sorted set, then those of profiles still dirty in the
+   * cache, which are newer than their rows. One process rebuilds at a time. The others read the
+   * set as it is, which may be incomplete while the rebuild runs.
    */
   async rebuild(): Promise<void> {
     const lockToken = randomUUID();

@@ -16,6 +16,18 @@ export interface RedisKeys {
   readonly leaderboardReady: string;
   /** Short lock held while one process rebuilds the leaderboard. */
   readonly leaderboardRebuildLock: string;
+  /** Hash naming the session that plays for a player, with its epoch; expires unless renewed. */
+  sessionOwner(playerId: string): string;
+  /** Counter of a player's session epochs (the fencing token). */
+  sessionEpoch(playerId: string): string;
+  /** Set of a player's epochs whose sessions ended normally; their writes stay accepted. */
+  sessionReleased(playerId: string): string;
+  /** Presence channel on which a node asks the node of a replaced session to close it. */
+  readonly sessionReplacedChannel: string;
+  /** Presence channel of the cross-node chat. */
+  readonly globalChatChannel: string;
+  /** Presence channel of server-wide announcements. */
+  readonly announcementChannel: string;
   /** BullMQ `prefix` option (BullMQ adds its own ':' after it). */
   readonly bullPrefix: string;
 }
@@ -28,6 +40,12 @@ export function createRedisKeys(prefix: string): RedisKeys {
     leaderboard: `${prefix}leaderboard`,
     leaderboardReady: `${prefix}leaderboard:ready`,
     leaderboardRebuildLock: `${prefix}leaderboard:rebuild-lock`,
+    sessionOwner: (playerId) => `${prefix}session:${playerId}`,
+    sessionEpoch: (playerId) => `${prefix}session-epoch:${playerId}`,
+    sessionReleased: (playerId) => `${prefix}session-released:${playerId}`,
+    sessionReplacedChannel: `${prefix}session-replaced`,
+    globalChatChannel: `${prefix}chat:global`,
+    announcementChannel: `${prefix}announcements`,
     bullPrefix: `${prefix}bull`,
   };
 }

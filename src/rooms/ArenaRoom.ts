@@ -25,8 +25,9 @@ interface Seat {
 
 /**
  * The arena: up to `maxPlayers` players move around a square field collecting orbs in timed
- * rounds. The server is authoritative: clients send only inputs, the room simulates at a fixed
- * TICK_RATE, and each player's `lastSeq` tells the client which inputs the state includes.
+ * rounds. The server is authoritative: clients send only inputs, and the room simulates at a
+ * fixed TICK_RATE. Each player's `lastSeq` is the sequence number of the last input the state
+ * includes, which the client needs to reconcile its prediction.
  *
  * Use `createArenaRoom(services)` to get a class bound to its services.
  */
@@ -256,7 +257,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
         ledger.markSynced(playerId, score);
       }
     } catch (error) {
-      // The ledger still holds the score, so the next sync writes it; nothing is lost.
+      // The ledger still contains the score, so the next sync writes it; nothing is lost.
       this.services.log.warn({ roomId: this.roomId, err: (error as Error).message }, "live score sync failed; will retry");
     } finally {
       this.#syncing = false;

@@ -18,7 +18,7 @@ export interface ArenaSettings {
   frameBudget: FrameBudgetSettings;
 }
 
-/** What the arena room receives from the server assembly instead of importing singletons. */
+/** Services the arena room receives from the server assembly instead of importing singletons. */
 export interface ArenaServices {
   tokens: TokenService;
   profiles: ProfileStore;

@@ -1,7 +1,7 @@
 /** State of one dependency as `/healthz` reports it. */
 export interface ComponentHealth {
   status: "up" | "down";
-  /** What failed, when down. */
+  /** Reason for the failure, when down. */
   error?: string;
   [detail: string]: unknown;
 }
@@ -21,7 +21,7 @@ const CHECK_TIMEOUT_MS = 2000;
 async function runCheck(check: HealthCheck): Promise<ComponentHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`did not respond within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
   try {
     const details = await Promise.race([check(), timeout]);

@@ -10,23 +10,30 @@ import type { Logger } from "../logger.ts";
 import { openRedis, waitForRedis } from "../redis/connection.ts";
 import { createRedisKeys } from "../redis/keys.ts";
 import type { Backends } from "./backends.ts";
+import type { OpenedDatabase } from "./database-part.ts";
 
 export interface RedisBackendOptions {
   /** Also open Colyseus's Redis presence and driver (game nodes); workers do not need them. */
   withMatchmaking: boolean;
+  /** A database opened by the caller (PostgreSQL or PGlite); by default PostgreSQL at DATABASE_URL is opened. */
+  database?: OpenedDatabase;
 }
 
 /**
  * Opens the scaled-out back ends: Redis for the profile cache, leaderboard, BullMQ queues and
- * Colyseus presence, PostgreSQL as the system of record. Creates the database and applies
- * migrations. Fails when either store does not answer.
+ * Colyseus presence, PostgreSQL (or the caller's database) as the system of record. Creates the
+ * database and applies migrations. Fails when either store is unreachable.
  */
 export async function openRedisBackends(config: Config, log: Logger, options: RedisBackendOptions): Promise<Backends> {
   const keys = createRedisKeys(config.REDIS_PREFIX);
 
-  await ensureDatabaseExists(config.DATABASE_URL, log);
-  const db = openPostgres(config.DATABASE_URL, log);
-  await migrate(db, log);
+  let database = options.database;
+  if (!database) {
+    await ensureDatabaseExists(config.DATABASE_URL, log);
+    database = { db: openPostgres(config.DATABASE_URL, log), description: `PostgreSQL at ${redactUrl(config.DATABASE_URL)}` };
+    await migrate(database.db, log);
+  }
+  const { db } = database;
 
   const redis = openRedis(config.REDIS_URL, "command", "orbit-cache", log);
   const queueRedis = openRedis(config.REDIS_URL, "command", "orbit-queue", log);
@@ -62,7 +69,7 @@ export async function openRedisBackends(config: Config, log: Logger, options: Re
       rooms: options.withMatchmaking ? `Redis presence and driver at ${redactUrl(config.REDIS_URL)}` : "none",
       cache: `Redis at ${redactUrl(config.REDIS_URL)} with key prefix ${config.REDIS_PREFIX}`,
       jobs: "BullMQ on Redis",
-      database: `PostgreSQL at ${redactUrl(config.DATABASE_URL)}`,
+      database: database.description,
     },
     db,
     profiles,

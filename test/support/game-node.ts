@@ -3,7 +3,7 @@ import { Client } from "@colyseus/sdk";
 import { TokenService } from "../../src/auth/tokens.ts";
 import type { Backends } from "../../src/server/backends.ts";
 import { startGameServer } from "../../src/server/game-server.ts";
-import { openRedisBackends } from "../../src/server/redis-backends.ts";
+import { openTestBackends } from "./backend-modes.ts";
 import type { TestEnvironment } from "./environment.ts";
 
 /** A game server started in this process on the environment's port, with its back ends. */
@@ -20,7 +20,7 @@ export interface GameNode {
 }
 
 export async function startGameNode(env: TestEnvironment, options: { random?: () => number } = {}): Promise<GameNode> {
-  const backends = await openRedisBackends(env.config, env.log, { withMatchmaking: true });
+  const backends = await openTestBackends(env, { withMatchmaking: true });
   await backends.jobs.startWorkers({ db: backends.db, profiles: backends.profiles, log: env.log });
   const tokens = new TokenService(env.config.JWT_SECRET, env.config.TOKEN_TTL_SECONDS);
   const server = await startGameServer({

@@ -1,0 +1,228 @@
+import type { Database } from "../db/database.ts";
+import { selectPlayer, writeProfileIfNewer } from "../db/players.ts";
+import type { Logger } from "../logger.ts";
+import type { Profile, RoundScoreChange } from "./profile.ts";
+import type { ChangeOutcome, FlushOutcome, ProfileStore } from "./profile-store.ts";
+import { SingleFlight } from "./single-flight.ts";
+
+/** Lifetime of round-finished markers, as in the Redis store. A round's job never retries later. */
+const ROUND_FINISHED_TTL_MS = 14 * 24 * 3600 * 1000;
+
+/** Minimum time between two scans that drop expired profiles and round markers, in ms. */
+const PRUNE_INTERVAL_MS = 60_000;
+
+export interface MemoryProfileStoreOptions {
+  db: Database;
+  log: Logger;
+  /** Seconds a clean profile stays cached after its last flush or load. */
+  cacheTtlSeconds: number;
+  /** Called after every applied change so the write-behind flush gets scheduled. */
+  onDirty: (playerId: string) => void;
+  /**
+   * Called with the new total after every change that leaves it above zero, in the same
+   * synchronous step as the change, as the Redis store updates its leaderboard in its script.
+   */
+  onTotalScore: (playerId: string, totalScore: number) => void;
+}
+
+/** Orders ids by UTF-16 code units, which matches Redis's byte order for ASCII ids such as UUIDs. */
+function compareIds(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
+}
+
+/** One cached profile, the counterpart of the Redis store's profile hash. */
+interface CachedProfile {
+  profile: Profile;
+  /** Points of each running round already counted into `totalScore` (the hash's `round:<id>` fields). */
+  counted: Map<string, number>;
+  /** Epoch ms at which a clean profile leaves the cache. Undefined while dirty, because a dirty profile never expires. */
+  expiresAt: number | undefined;
+}
+
+/** Players whose final result of one round was counted, the counterpart of the round-finished set. */
+interface RoundMarker {
+  players: Set<string>;
+  expiresAt: number;
+}
+
+/**
+ * Profile store in this process's memory with the Redis store's semantics: absolute round
+ * scores, once-only final results, a dirty marker with the first-dirty time, and a flush
+ * guarded by version. Each change runs synchronously, so it is atomic like the Redis script.
+ *
+ * NOTE: changes not yet flushed exist only in this process, so a crash loses them. A clean
+ * shutdown keeps them, because the in-process job runtime flushes every dirty profile on close.
+ */
+export class MemoryProfileStore implements ProfileStore {
+  readonly #options: MemoryProfileStoreOptions;
+  readonly #loads = new SingleFlight<string, Profile | undefined>();
+  readonly #profiles = new Map<string, CachedProfile>();
+  /** Dirty profile ids with the epoch ms of their first unflushed change. */
+  readonly #dirty = new Map<string, number>();
+  readonly #roundMarkers = new Map<string, RoundMarker>();
+  #lastPrune = Date.now();
+
+  constructor(options: MemoryProfileStoreOptions) {
+    this.#options = options;
+  }
+
+  async get(playerId: string): Promise<Profile | undefined> {
+    const cached = this.#cached(playerId, Date.now());
+    if (cached) return { ...cached.profile };
+    return this.#loads.run(playerId, () => this.#load(playerId));
+  }
+
+  async recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome> {
+    if (!Number.isInteger(change.score) || change.score < 0) {
+      throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
+    }
+
+    // A miss loads the profile from the database and tries again. The loop allows for a
+    // profile that expired between the load and the retry.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const outcome = this.#apply(playerId, change, Date.now());
+      if (outcome) {
+        if (outcome.status === "applied") this.#options.onDirty(playerId);
+        return outcome;
+      }
+      const loaded = await this.#loads.run(playerId, () => this.#load(playerId));
+      if (!loaded) return { status: "unknown-player" };
+    }
+    throw new Error(`profile ${playerId} left the cache three times while recording a round score`);
+  }
+
+  async flush(playerId: string): Promise<FlushOutcome> {
+    const cached = this.#cached(playerId, Date.now());
+    if (!cached) {
+      this.#dirty.delete(playerId);
+      return { status: "clean" };
+    }
+    if (!this.#dirty.has(playerId)) return { status: "clean" };
+
+    // The copy is what reaches the database. Changes made while the write runs mutate the cache only.
+    const written = { ...cached.profile };
+    const wrote = await writeProfileIfNewer(this.#options.db, written);
+
+    const current = this.#profiles.get(playerId);
+    if (current && current.profile.version === written.version) {
+      this.#dirty.delete(playerId);
+      current.expiresAt = Date.now() + this.#options.cacheTtlSeconds * 1000;
+      return { status: "flushed", version: written.version, wrote };
+    }
+    return { status: "changed-during-flush", version: written.version };
+  }
+
+  async findStaleDirty(minAgeMs: number, limit: number): Promise<string[]> {
+    const cutoff = Date.now() - minAgeMs;
+    const stale = [...this.#dirty].filter(([, since]) => since <= cutoff);
+    // Oldest first, and equal times by id, as Redis orders sorted-set members with equal scores.
+    stale.sort(([idA, sinceA], [idB, sinceB]) => sinceA - sinceB || compareIds(idA, idB));
+    return stale.slice(0, limit).map(([playerId]) => playerId);
+  }
+
+  async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
+    let oldest = Infinity;
+    for (const since of this.#dirty.values()) oldest = Math.min(oldest, since);
+    return { count: this.#dirty.size, oldestAgeMs: this.#dirty.size === 0 ? 0 : Math.max(0, Date.now() - oldest) };
+  }
+
+  async seed(profile: Profile): Promise<void> {
+    this.#writeIfAbsent(profile, Date.now());
+  }
+
+  /**
+   * Applies one change, or returns undefined when the profile is not cached. It mirrors the
+   * Redis store's APPLY_ROUND_SCORE script line by line and runs without awaiting.
+   */
+  #apply(playerId: string, change: RoundScoreChange, now: number): ChangeOutcome | undefined {
+    const cached = this.#cached(playerId, now);
+    if (!cached) return undefined;
+    if (this.#roundFinished(change.roundId, playerId, now)) return { status: "round-already-final" };
+
+    const { profile } = cached;
+    const counted = cached.counted.get(change.roundId) ?? 0;
+    profile.totalScore += change.score - counted;
+    if (change.final) {
+      this.#markRoundFinished(change.roundId, playerId, now);
+      cached.counted.delete(change.roundId);
+      profile.gamesPlayed += 1;
+      profile.bestRoundScore = Math.max(profile.bestRoundScore, change.score);
+    } else if (change.score === counted) {
+      return { status: "applied", profile: { ...profile } };
+    } else {
+      cached.counted.set(change.roundId, change.score);
+    }
+
+    profile.updatedAt = now;
+    profile.version += 1;
+    cached.expiresAt = undefined;
+    if (!this.#dirty.has(playerId)) this.#dirty.set(playerId, now);
+    if (profile.totalScore > 0) this.#options.onTotalScore(playerId, profile.totalScore);
+    return { status: "applied", profile: { ...profile } };
+  }
+
+  /** Returns the cached entry, dropping it first if it expired. */
+  #cached(playerId: string, now: number): CachedProfile | undefined {
+    const cached = this.#profiles.get(playerId);
+    if (cached?.expiresAt !== undefined && cached.expiresAt <= now) {
+      this.#profiles.delete(playerId);
+      return undefined;
+    }
+    return cached;
+  }
+
+  #roundFinished(roundId: string, playerId: string, now: number): boolean {
+    const marker = this.#roundMarkers.get(roundId);
+    if (!marker) return false;
+    if (marker.expiresAt <= now) {
+      this.#roundMarkers.delete(roundId);
+      return false;
+    }
+    return marker.players.has(playerId);
+  }
+
+  #markRoundFinished(roundId: string, playerId: string, now: number): void {
+    const marker = this.#roundMarkers.get(roundId) ?? { players: new Set<string>(), expiresAt: 0 };
+    marker.players.add(playerId);
+    // Like Redis's EXPIRE after every SADD, each final result extends the marker's life.
+    marker.expiresAt = now + ROUND_FINISHED_TTL_MS;
+    this.#roundMarkers.set(roundId, marker);
+  }
+
+  async #load(playerId: string): Promise<Profile | undefined> {
+    const stored = await selectPlayer(this.#options.db, playerId);
+    if (!stored) return undefined;
+
+    // Set-if-absent: a change that reached the cache after our database read is newer than
+    // the row, so it must win over the value we loaded.
+    const now = Date.now();
+    this.#writeIfAbsent(stored, now);
+    const cached = this.#cached(playerId, now);
+    return cached ? { ...cached.profile } : stored;
+  }
+
+  #writeIfAbsent(profile: Profile, now: number): void {
+    this.#pruneExpired(now);
+    if (this.#cached(profile.id, now)) return;
+    this.#profiles.set(profile.id, {
+      profile: { ...profile },
+      counted: new Map(),
+      expiresAt: now + this.#options.cacheTtlSeconds * 1000,
+    });
+  }
+
+  /** Drops expired clean profiles and round markers, as Redis evicts keys by TTL; runs at most once per PRUNE_INTERVAL_MS. */
+  #pruneExpired(now: number): void {
+    if (now - this.#lastPrune < PRUNE_INTERVAL_MS) return;
+    this.#lastPrune = now;
+    for (const [playerId, cached] of this.#profiles) {
+      if (cached.expiresAt !== undefined && cached.expiresAt <= now) this.#profiles.delete(playerId);
+    }
+    for (const [roundId, marker] of this.#roundMarkers) {
+      if (marker.expiresAt <= now) this.#roundMarkers.delete(roundId);
+    }
+    this.#options.log.debug({ profiles: this.#profiles.size, rounds: this.#roundMarkers.size }, "pruned expired profile cache entries");
+  }
+}
