@@ -36,6 +36,7 @@ describe("memory leaderboard", () => {
       cacheTtlSeconds: 60,
       onDirty: () => undefined,
       onTotalScore: (playerId, total) => leaderboard.raise(playerId, total),
+      acceptsEpoch: () => true,
     });
     const leaderboard = new MemoryLeaderboard(db, profiles, log);
     return { profiles, leaderboard };

@@ -36,6 +36,7 @@ const STORE_KINDS: StoreKind[] = [
         cacheTtlSeconds: 60,
         onDirty: (playerId) => hooks.dirty.push(playerId),
         onTotalScore: (playerId, total) => hooks.totals.push([playerId, total]),
+        acceptsEpoch: () => true,
       }),
   },
   {

@@ -23,6 +23,8 @@ export interface MemoryProfileStoreOptions {
    * synchronous step as the change, as the Redis store updates its leaderboard in its script.
    */
   onTotalScore: (playerId: string, totalScore: number) => void;
+  /** Returns whether writes of a session epoch are still accepted; see SessionRegistry. */
+  acceptsEpoch: (playerId: string, epoch: number) => boolean;
 }
 
 /** Orders ids by UTF-16 code units, which matches Redis's byte order for ASCII ids such as UUIDs. */
@@ -78,6 +80,8 @@ export class MemoryProfileStore implements ProfileStore {
     if (!Number.isInteger(change.score) || change.score < 0) {
       throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
     }
+
+    if (change.epoch !== undefined && !this.#options.acceptsEpoch(playerId, change.epoch)) return { status: "fenced" };
 
     // A miss loads the profile from the database and tries again. The loop allows for a
     // profile that expired between the load and the retry.

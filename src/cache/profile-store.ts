@@ -6,7 +6,9 @@ export type ChangeOutcome =
   /** The round was already finished for this player; nothing changed. */
   | { status: "round-already-final" }
   /** No player with that id exists in the cache or the database. */
-  | { status: "unknown-player" };
+  | { status: "unknown-player" }
+  /** The change carried the epoch of a session that another session took over; nothing changed. */
+  | { status: "fenced" };
 
 /** Outcome of one `ProfileStore.flush` call. */
 export type FlushOutcome =

@@ -23,4 +23,9 @@ export interface RoundScoreChange {
   roundId: string;
   score: number;
   final: boolean;
+  /**
+   * Fencing epoch of the session that produced the score. When given, the change is rejected
+   * unless the session registry still accepts writes of that epoch.
+   */
+  epoch?: number;
 }

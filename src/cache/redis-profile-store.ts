@@ -42,7 +42,14 @@ export class RedisProfileStore implements ProfileStore {
       throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
     }
     const { redis, keys } = this.#options;
-    const keyList = [keys.profile(playerId), keys.dirtyProfiles, keys.leaderboard, keys.roundFinished(change.roundId)];
+    const keyList = [
+      keys.profile(playerId),
+      keys.dirtyProfiles,
+      keys.leaderboard,
+      keys.roundFinished(change.roundId),
+      keys.sessionEpoch(playerId),
+      keys.sessionReleased(playerId),
+    ];
     const args = [
       playerId,
       String(Date.now()),
@@ -50,6 +57,7 @@ export class RedisProfileStore implements ProfileStore {
       String(change.score),
       change.final ? "1" : "0",
       String(ROUND_FINISHED_TTL_SECONDS),
+      change.epoch === undefined ? "" : String(change.epoch),
     ];
 
     // A miss loads the profile from the database and tries again; the loop allows for a
@@ -62,6 +70,7 @@ export class RedisProfileStore implements ProfileStore {
         return { status: "applied", profile: profile! };
       }
       if (result[0] === 0) return { status: "round-already-final" };
+      if (result[0] === -2) return { status: "fenced" };
 
       const loaded = await this.#loads.run(playerId, () => this.#load(playerId));
       if (!loaded) return { status: "unknown-player" };

@@ -17,14 +17,18 @@ return 1
 `;
 
 /**
- * KEYS: profile, dirty set, leaderboard, round-finished set of this round.
+ * KEYS: profile, dirty set, leaderboard, round-finished set of this round, session epoch
+ *       counter, released-epochs set.
  * ARGV: playerId, nowMs, roundId, score (absolute points in the round), final ("1" or "0"),
- *       roundFinishedTtlSeconds.
+ *       roundFinishedTtlSeconds, epoch ("" to skip the fencing check).
  * The hash field "round:<roundId>" stores the points already counted for a running round.
- * Returns {-1} when the profile is not cached, {0} when the round was already finished for
- * this player, {1, version} when applied.
+ * Returns {-2} when the epoch is fenced, {-1} when the profile is not cached, {0} when the
+ * round was already finished for this player, {1, version} when applied.
  */
 export const APPLY_ROUND_SCORE = `
+if ARGV[7] ~= '' and redis.call('GET', KEYS[5]) ~= ARGV[7] and redis.call('SISMEMBER', KEYS[6], ARGV[7]) == 0 then
+  return {-2}
+end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then return {0} end
 local field = 'round:' .. ARGV[3]

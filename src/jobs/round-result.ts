@@ -5,6 +5,8 @@ export const PlayerResultSchema = z.object({
   playerId: z.string().min(1).max(64),
   name: z.string().max(64),
   score: z.number().int().min(0).max(1_000_000),
+  /** Fencing epoch of the session that earned the score; checked when the round is submitted. */
+  epoch: z.number().int().nonnegative().optional(),
 });
 
 /** A finished round as the room hands it to the `scores` queue: one job per round. */

@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { ClientState, CloseCode, Room, ServerError, type Client } from "@colyseus/core";
+import { ClientState, CloseCode, matchMaker, Room, ServerError, type Client } from "@colyseus/core";
 import { TokenError, type GuestClaims } from "../auth/tokens.ts";
+import type { PlayerResult } from "../jobs/round-result.ts";
 import type { ArenaServices } from "./arena-services.ts";
+import { OWNERSHIP_RENEW_MS, type SessionOwner } from "../cluster/session-registry.ts";
 import { ChatGuard } from "./chat-guard.ts";
+import { AnnouncementMessage, GlobalChatMessage } from "./cluster-messages.ts";
 import { CloseCodes, JoinErrorStatus } from "./error-codes.ts";
 import { FrameBudget } from "./frame-budget.ts";
 import { RoundLedger } from "./round-ledger.ts";
+import { SessionLink } from "./session-link.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
 import { grantCredit } from "./rules/input-credit.ts";
 import { clampDirection, stepPosition } from "./rules/movement.ts";
@@ -21,7 +25,16 @@ interface Seat {
   name: string;
   inputCredit: number;
   chat: ChatGuard;
+  /** Fencing epoch of this session; 0 until the claim completes. */
+  epoch: number;
+  /** False until the session this one replaced is closed; inputs are ignored meanwhile. */
+  active: boolean;
+  /** True once a newer session of the same player replaced this one. */
+  replaced: boolean;
 }
+
+/** Interval at which the room refreshes the cluster-wide online count, in ms. */
+const ONLINE_REFRESH_MS = 2000;
 
 /**
  * The arena: up to `maxPlayers` players move around a square field collecting orbs in timed
@@ -53,6 +66,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   };
 
   #frameBudget!: FrameBudget;
+  #sessionLink!: SessionLink;
+  readonly #onGlobalChat = (payload: unknown) => this.#deliverGlobalChat(payload);
+  readonly #onAnnouncement = (payload: unknown) => this.#deliverAnnouncement(payload);
   readonly #seats = new Map<string, Seat>();
   #ledger = new RoundLedger();
   #roundId = randomUUID();
@@ -60,20 +76,54 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #syncing = false;
   #shuttingDown = false;
 
-  override onCreate(): void {
-    const { settings } = this.services;
+  override async onCreate(): Promise<void> {
+    const { settings, channels } = this.services;
     this.maxClients = settings.maxPlayers;
     this.autoDispose = true;
     this.#frameBudget = FrameBudget.install(this, settings.frameBudget, (client) => this.#kickFlooder(client));
+    this.#sessionLink = new SessionLink({
+      roomId: this.roomId,
+      nodeId: this.services.nodeId(),
+      presence: this.presence,
+      sessions: this.services.sessions,
+      channels,
+      log: this.services.log,
+      findClient: (sessionId) => this.clients.getById(sessionId),
+      onReplaced: (sessionId) => {
+        const seat = this.#seats.get(sessionId);
+        if (seat) seat.replaced = true;
+      },
+    });
+    await this.#sessionLink.start();
+    await this.presence.subscribe(channels.globalChat, this.#onGlobalChat);
+    await this.presence.subscribe(channels.announcements, this.#onAnnouncement);
 
     this.#startRound();
     this.setFixedTimestep((ctx) => this.#step(ctx.dt), TICK_RATE);
     this.clock.setInterval(() => void this.#syncLiveScores(), settings.scoreSyncMs);
+    this.clock.setInterval(() => void this.#sessionLink.renew(this.#owners()), OWNERSHIP_RENEW_MS);
+    this.clock.setInterval(() => void this.#refreshOnlineCount(), ONLINE_REFRESH_MS);
     this.services.log.info({ roomId: this.roomId }, "arena room created");
   }
 
-  override onJoin(client: Client, _options: unknown, auth: GuestClaims): void {
-    this.#replaceOlderSession(auth.playerId);
+  override async onJoin(client: Client, _options: unknown, auth: GuestClaims): Promise<void> {
+    const seat: Seat = {
+      playerId: auth.playerId,
+      name: auth.name,
+      inputCredit: 1,
+      chat: new ChatGuard(Date.now()),
+      epoch: 0,
+      active: false,
+      replaced: false,
+    };
+    this.#seats.set(client.sessionId, seat);
+    try {
+      seat.epoch = await this.#sessionLink.claim(auth.playerId, client.sessionId);
+    } catch (error) {
+      this.#seats.delete(client.sessionId);
+      this.services.log.error({ roomId: this.roomId, playerId: auth.playerId, err: error }, "could not claim the player's session");
+      throw new ServerError(503, "UNAVAILABLE: could not register the session; try again shortly");
+    }
 
     const player = new PlayerState();
     player.playerId = auth.playerId;
@@ -81,9 +131,10 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     player.x = PLAYER_RADIUS + this.services.random() * (FIELD_SIZE - 2 * PLAYER_RADIUS);
     player.y = PLAYER_RADIUS + this.services.random() * (FIELD_SIZE - 2 * PLAYER_RADIUS);
     player.score = this.#ledger.enter(auth.playerId, auth.name);
+    this.#ledger.setEpoch(auth.playerId, seat.epoch);
     player.connected = true;
     this.state.players.set(client.sessionId, player);
-    this.#seats.set(client.sessionId, { playerId: auth.playerId, name: auth.name, inputCredit: 1, chat: new ChatGuard(Date.now()) });
+    seat.active = true;
 
     // The server's clock lets the client show round timers that do not depend on its own clock.
     client.send("welcome", { playerId: auth.playerId, serverNow: Date.now() });
@@ -106,6 +157,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
 
   override onLeave(client: Client, code?: number): void {
     const seat = this.#seats.get(client.sessionId);
+    if (seat && !seat.replaced && seat.epoch > 0) {
+      this.#sessionLink.release({ playerId: seat.playerId, sessionId: client.sessionId, epoch: seat.epoch, nodeId: "", roomId: this.roomId });
+    }
     this.state.players.delete(client.sessionId);
     this.#seats.delete(client.sessionId);
     this.#frameBudget.forget(client.sessionId);
@@ -124,6 +178,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   }
 
   override async onDispose(): Promise<void> {
+    this.#sessionLink.stop();
+    this.presence.unsubscribe(this.services.channels.globalChat, this.#onGlobalChat);
+    this.presence.unsubscribe(this.services.channels.announcements, this.#onAnnouncement);
     if (this.state.phase === "playing") await this.#finishRound("disposed");
     this.services.log.info({ roomId: this.roomId }, "arena room disposed");
   }
@@ -167,7 +224,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
 
   #applyInputs(sessionId: string, player: PlayerState, dt: number): void {
     const seat = this.#seats.get(sessionId);
-    if (!seat) return;
+    if (!seat || !seat.active) return;
 
     seat.inputCredit = grantCredit(seat.inputCredit);
     const inputs = this.inputs.get(sessionId);
@@ -233,11 +290,15 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     this.state.orbs.clear();
 
     const result = this.#ledger.toRoundResult(this.roomId, this.#roundId, this.state.round, now);
-    const standings = [...result.results].sort((a, b) => b.score - a.score);
+    const standings = [...result.results]
+      .sort((a, b) => b.score - a.score)
+      .map(({ playerId, name, score }) => ({ playerId, name, score }));
     this.broadcast("results", { round: result.round, standings });
 
+    result.results = await this.#withoutFencedResults(result.results);
     if (result.results.length === 0) return;
     try {
+      this.services.metrics.roundsFinished.inc({ reason });
       await this.services.jobs.submitRound(result);
       this.services.log.info({ roomId: this.roomId, roundId: result.roundId, players: result.results.length, reason }, "round finished");
     } catch (error) {
@@ -252,8 +313,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const ledger = this.#ledger;
     const roundId = this.#roundId;
     try {
-      for (const { playerId, score } of ledger.unsynced()) {
-        await this.services.profiles.recordRoundScore(playerId, { roundId, score, final: false });
+      for (const { playerId, score, epoch } of ledger.unsynced()) {
+        const outcome = await this.services.profiles.recordRoundScore(playerId, { roundId, score, final: false, epoch });
+        if (outcome.status === "fenced") {
+          this.services.log.warn({ roomId: this.roomId, playerId, epoch }, "live score rejected: a newer session owns the player");
+        }
         ledger.markSynced(playerId, score);
       }
     } catch (error) {
@@ -277,9 +341,74 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
       return;
     }
     this.services.metrics.messagesIn.inc({ type: "chat" });
-    // NOTE: the "global" channel stays inside this room until the cross-node chat bus exists.
-    this.broadcast("chat", { playerId: seat.playerId, name: seat.name, text: verdict.text, channel: verdict.channel });
+    if (verdict.channel === "global") {
+      const message: GlobalChatMessage = { playerId: seat.playerId, name: seat.name, text: verdict.text, channel: "global", sentAt: Date.now() };
+      // One presence connection per node publishes in call order, so a sender's messages
+      // reach every node in the order they were sent.
+      void this.presence.publish(this.services.channels.globalChat, message);
+      return;
+    }
+    this.broadcast("chat", { playerId: seat.playerId, name: seat.name, text: verdict.text, channel: "room" });
     this.services.metrics.messagesOut.inc({ type: "chat" }, this.clients.length);
+  }
+
+  #deliverGlobalChat(payload: unknown): void {
+    const parsed = GlobalChatMessage.safeParse(payload);
+    if (!parsed.success) {
+      this.services.metrics.invalidMessages.inc({ type: "global-chat" });
+      return;
+    }
+    const { playerId, name, text, channel } = parsed.data;
+    this.broadcast("chat", { playerId, name, text, channel });
+    this.services.metrics.messagesOut.inc({ type: "chat" }, this.clients.length);
+  }
+
+  #deliverAnnouncement(payload: unknown): void {
+    const parsed = AnnouncementMessage.safeParse(payload);
+    if (!parsed.success) {
+      this.services.metrics.invalidMessages.inc({ type: "announcement" });
+      return;
+    }
+    this.broadcast("announcement", parsed.data);
+  }
+
+  async #refreshOnlineCount(): Promise<void> {
+    try {
+      this.state.online = await matchMaker.stats.getGlobalCCU();
+    } catch (error) {
+      this.services.log.debug({ roomId: this.roomId, err: (error as Error).message }, "could not read the online count");
+    }
+  }
+
+  #owners(): SessionOwner[] {
+    const owners: SessionOwner[] = [];
+    for (const [sessionId, seat] of this.#seats) {
+      if (seat.epoch > 0 && !seat.replaced) {
+        owners.push({ playerId: seat.playerId, sessionId, epoch: seat.epoch, nodeId: this.services.nodeId(), roomId: this.roomId });
+      }
+    }
+    return owners;
+  }
+
+  /**
+   * Drops results whose session was taken over by a newer one (the fencing check). When the
+   * registry cannot be asked, every result is kept: the round was produced by this room, and
+   * losing it is worse than counting a result that a takeover would have fenced.
+   */
+  async #withoutFencedResults(results: PlayerResult[]): Promise<PlayerResult[]> {
+    const stamped = results.filter((result) => result.epoch !== undefined && result.epoch > 0);
+    let verdicts: boolean[];
+    try {
+      verdicts = await this.services.sessions.accepts(stamped.map((result) => ({ playerId: result.playerId, epoch: result.epoch! })));
+    } catch (error) {
+      this.services.log.warn({ roomId: this.roomId, err: (error as Error).message }, "could not check session epochs; keeping every result");
+      return results;
+    }
+    const fenced = new Set(stamped.filter((_, index) => !verdicts[index]).map((result) => result.playerId));
+    for (const playerId of fenced) {
+      this.services.log.warn({ roomId: this.roomId, playerId }, "round result rejected: a newer session owns the player");
+    }
+    return results.filter((result) => !fenced.has(result.playerId));
   }
 
   #onUnknownMessage(client: Client, type: unknown): void {
@@ -295,17 +424,6 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const clamped = clampDirection(input.dx, input.dy);
     input.dx = clamped.dx;
     input.dy = clamped.dy;
-  }
-
-  /** Closes an older session of the same player in this room, so one player has one seat. */
-  #replaceOlderSession(playerId: string): void {
-    for (const [sessionId, seat] of this.#seats) {
-      if (seat.playerId !== playerId) continue;
-      const older = this.clients.getById(sessionId);
-      older?.leave(CloseCodes.SESSION_REPLACED, "SESSION_REPLACED: this player joined again from another session");
-      this.state.players.delete(sessionId);
-      this.#seats.delete(sessionId);
-    }
   }
 }
 

@@ -1,8 +1,10 @@
 import type { TokenService } from "../auth/tokens.ts";
 import type { ProfileStore } from "../cache/profile-store.ts";
+import type { SessionRegistry } from "../cluster/session-registry.ts";
 import type { JobProducer } from "../jobs/ports.ts";
 import type { Logger } from "../logger.ts";
 import type { GameMetrics } from "../metrics/game-metrics.ts";
+import type { ClusterChannels } from "./cluster-messages.ts";
 import type { FrameBudgetSettings } from "./frame-budget.ts";
 
 /** Timing and size settings of the arena room. */
@@ -23,6 +25,10 @@ export interface ArenaServices {
   tokens: TokenService;
   profiles: ProfileStore;
   jobs: JobProducer;
+  sessions: SessionRegistry;
+  channels: ClusterChannels;
+  /** Id of this process in Colyseus's matchmaking, used as the node id of session owners. */
+  nodeId: () => string;
   log: Logger;
   metrics: GameMetrics;
   settings: ArenaSettings;

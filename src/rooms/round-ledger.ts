@@ -3,6 +3,8 @@ import type { PlayerResult, RoundResult } from "../jobs/round-result.ts";
 interface LedgerEntry {
   name: string;
   score: number;
+  /** Fencing epoch of the player's latest session in this room. */
+  epoch: number;
   /** Score last copied into the profile cache. */
   synced: number;
 }
@@ -17,8 +19,13 @@ export class RoundLedger {
   enter(playerId: string, name: string): number {
     const entry = this.#entries.get(playerId);
     if (entry) return entry.score;
-    this.#entries.set(playerId, { name, score: 0, synced: 0 });
+    this.#entries.set(playerId, { name, score: 0, synced: 0, epoch: 0 });
     return 0;
+  }
+
+  setEpoch(playerId: string, epoch: number): void {
+    const entry = this.#entries.get(playerId);
+    if (entry) entry.epoch = epoch;
   }
 
   add(playerId: string, points: number): number {
@@ -33,10 +40,10 @@ export class RoundLedger {
   }
 
   /** Players whose score changed since the last sync, with the score to record. */
-  unsynced(): Array<{ playerId: string; score: number }> {
-    const changed: Array<{ playerId: string; score: number }> = [];
+  unsynced(): Array<{ playerId: string; score: number; epoch: number }> {
+    const changed: Array<{ playerId: string; score: number; epoch: number }> = [];
     for (const [playerId, entry] of this.#entries) {
-      if (entry.score !== entry.synced) changed.push({ playerId, score: entry.score });
+      if (entry.score !== entry.synced) changed.push({ playerId, score: entry.score, epoch: entry.epoch });
     }
     return changed;
   }
@@ -47,7 +54,7 @@ export class RoundLedger {
   }
 
   results(): PlayerResult[] {
-    return [...this.#entries].map(([playerId, entry]) => ({ playerId, name: entry.name, score: entry.score }));
+    return [...this.#entries].map(([playerId, entry]) => ({ playerId, name: entry.name, score: entry.score, epoch: entry.epoch }));
   }
 
   toRoundResult(roomId: string, roundId: string, round: number, finishedAt: number): RoundResult {

@@ -1,5 +1,6 @@
 import type { MatchMakerDriver, Presence } from "@colyseus/core";
 import type { ProfileStore } from "../cache/profile-store.ts";
+import type { SessionRegistry } from "../cluster/session-registry.ts";
 import type { Database } from "../db/database.ts";
 import type { HandlerDeps } from "../jobs/handlers.ts";
 import type { JobProducer } from "../jobs/ports.ts";
@@ -24,6 +25,8 @@ export interface Backends {
   profiles: ProfileStore;
   leaderboard: Leaderboard;
   jobs: JobRuntime;
+  /** One session per player, with fencing epochs. */
+  sessions: SessionRegistry;
   /** Colyseus presence and driver; undefined means Colyseus's single-process defaults. */
   presence?: Presence;
   driver?: MatchMakerDriver;

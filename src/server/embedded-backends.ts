@@ -1,4 +1,5 @@
 import { MemoryProfileStore } from "../cache/memory-profile-store.ts";
+import { LocalSessionRegistry } from "../cluster/local-session-registry.ts";
 import type { Config } from "../config/env.ts";
 import { InProcessJobs } from "../jobs/in-process-jobs.ts";
 import { MemoryLeaderboard } from "../leaderboard/memory-leaderboard.ts";
@@ -26,9 +27,11 @@ export async function openEmbeddedBackends(config: Config, log: Logger, options:
     sweepAgeMs: config.PROFILE_SWEEP_AGE_MS,
     log,
   });
+  const sessions = new LocalSessionRegistry();
   const profiles = new MemoryProfileStore({
     db,
     log,
+    acceptsEpoch: (playerId, epoch) => sessions.acceptsNow(playerId, epoch),
     cacheTtlSeconds: config.PROFILE_CACHE_TTL_SECONDS,
     onDirty: (playerId) => jobs.scheduleFlush(playerId),
     // The leaderboard is created below; the store calls this only after a change, later on.
@@ -49,6 +52,7 @@ export async function openEmbeddedBackends(config: Config, log: Logger, options:
     profiles,
     leaderboard,
     jobs,
+    sessions,
     // Undefined presence and driver make Colyseus use LocalPresence and LocalDriver.
     presence: undefined,
     driver: undefined,

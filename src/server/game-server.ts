@@ -1,4 +1,5 @@
-import { defineRoom, defineServer, type Server } from "@colyseus/core";
+import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
+import { createRedisKeys } from "../redis/keys.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config/env.ts";
 import type { Logger } from "../logger.ts";
@@ -41,11 +42,20 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
   const metrics = options.metrics ?? new GameMetrics();
   const { transport, name: transportName } = await createTransport(config.TRANSPORT, log);
 
+  const keys = createRedisKeys(config.REDIS_PREFIX);
   const arena = createArenaRoom({
     tokens,
     metrics,
     profiles: backends.profiles,
     jobs: backends.jobs,
+    sessions: backends.sessions,
+    channels: {
+      sessionReplaced: keys.sessionReplacedChannel,
+      sessionClosed: `${keys.sessionReplacedChannel}:closed`,
+      globalChat: keys.globalChatChannel,
+      announcements: keys.announcementChannel,
+    },
+    nodeId: () => matchMaker.processId,
     log,
     random: options.random ?? Math.random,
     settings: {

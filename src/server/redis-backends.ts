@@ -1,4 +1,5 @@
 import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisSessionRegistry } from "../cluster/redis-session-registry.ts";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisProfileStore } from "../cache/redis-profile-store.ts";
 import type { Config } from "../config/env.ts";
@@ -58,6 +59,7 @@ export async function openRedisBackends(config: Config, log: Logger, options: Re
     onDirty: (playerId) => jobs.scheduleFlush(playerId),
   });
   const leaderboard = new RedisLeaderboard(redis, keys, db, profiles, log);
+  const sessions = new RedisSessionRegistry(redis, keys);
 
   // Colyseus's presence and driver quit their connections on shutdown, so they get their own.
   const presence = options.withMatchmaking ? new RedisPresence(config.REDIS_URL) : undefined;
@@ -74,6 +76,7 @@ export async function openRedisBackends(config: Config, log: Logger, options: Re
     db,
     profiles,
     leaderboard,
+    sessions,
     jobs,
     presence,
     driver,

@@ -42,6 +42,8 @@ export const ArenaState = schema(
     roundEndsAt: t.float64().default(0),
     /** Epoch milliseconds at which the results phase ends and the next round starts. */
     nextRoundAt: t.float64().default(0),
+    /** Players connected to any arena of the cluster, refreshed every few seconds. */
+    online: t.uint32().default(0),
   },
   "ArenaState",
 );
