@@ -74,6 +74,10 @@ class FakeProfileStore implements ProfileStore {
   }
 
   async seed(): Promise<void> {}
+
+  async touchRound(): Promise<void> {}
+
+  async forgetRound(): Promise<void> {}
 }
 
 function roundResult(playerIds: string[]): RoundResult {

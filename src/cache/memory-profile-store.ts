@@ -229,4 +229,9 @@ export class MemoryProfileStore implements ProfileStore {
     }
     this.#options.log.debug({ profiles: this.#profiles.size, rounds: this.#roundMarkers.size }, "pruned expired profile cache entries");
   }
+
+  // A single process has no other node to recover its rounds, so there is nothing to checkpoint.
+  async touchRound(): Promise<void> {}
+
+  async forgetRound(): Promise<void> {}
 }

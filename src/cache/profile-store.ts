@@ -42,4 +42,10 @@ export interface ProfileStore {
 
   /** Puts a freshly created profile into the cache. */
   seed(profile: Profile): Promise<void>;
+
+  /** Marks a running round's checkpoint as alive, so recovery leaves it alone. */
+  touchRound(roundId: string): Promise<void>;
+
+  /** Deletes a round's checkpoint once its result is stored. */
+  forgetRound(roundId: string): Promise<void>;
 }

@@ -28,4 +28,9 @@ export interface RoundScoreChange {
    * unless the session registry still accepts writes of that epoch.
    */
   epoch?: number;
+  /**
+   * Room and round number of a running round. When given with a non-final change, the store
+   * also checkpoints the score, so the round can be recovered if its node dies.
+   */
+  checkpoint?: { roomId: string; round: number; nodeId: string; name: string };
 }

@@ -49,7 +49,10 @@ export class RedisProfileStore implements ProfileStore {
       keys.roundFinished(change.roundId),
       keys.sessionEpoch(playerId),
       keys.sessionReleased(playerId),
+      keys.roundCheckpoint(change.roundId),
+      keys.roundCheckpoints,
     ];
+    const checkpoint = change.checkpoint && !change.final ? change.checkpoint : undefined;
     const args = [
       playerId,
       String(Date.now()),
@@ -58,6 +61,8 @@ export class RedisProfileStore implements ProfileStore {
       change.final ? "1" : "0",
       String(ROUND_FINISHED_TTL_SECONDS),
       change.epoch === undefined ? "" : String(change.epoch),
+      checkpoint ? JSON.stringify({ roomId: checkpoint.roomId, round: checkpoint.round, nodeId: checkpoint.nodeId }) : "",
+      checkpoint ? JSON.stringify({ name: checkpoint.name, score: change.score, epoch: change.epoch ?? 0 }) : "",
     ];
 
     // A miss loads the profile from the database and tries again; the loop allows for a
@@ -119,6 +124,15 @@ export class RedisProfileStore implements ProfileStore {
 
   async seed(profile: Profile): Promise<void> {
     await this.#writeIfAbsent(profile);
+  }
+
+  async touchRound(roundId: string): Promise<void> {
+    await this.#options.redis.zadd(this.#options.keys.roundCheckpoints, "XX", Date.now(), roundId);
+  }
+
+  async forgetRound(roundId: string): Promise<void> {
+    const { redis, keys } = this.#options;
+    await redis.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).exec();
   }
 
   async #read(playerId: string): Promise<Profile | undefined> {

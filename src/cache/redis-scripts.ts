@@ -18,9 +18,10 @@ return 1
 
 /**
  * KEYS: profile, dirty set, leaderboard, round-finished set of this round, session epoch
- *       counter, released-epochs set.
+ *       counter, released-epochs set, round checkpoint hash, round checkpoints set.
  * ARGV: playerId, nowMs, roundId, score (absolute points in the round), final ("1" or "0"),
- *       roundFinishedTtlSeconds, epoch ("" to skip the fencing check).
+ *       roundFinishedTtlSeconds, epoch ("" to skip the fencing check), checkpoint meta JSON
+ *       ("" for none), checkpoint player JSON.
  * The hash field "round:<roundId>" stores the points already counted for a running round.
  * Returns {-2} when the epoch is fenced, {-1} when the profile is not cached, {0} when the
  * round was already finished for this player, {1, version} when applied.
@@ -35,6 +36,11 @@ local field = 'round:' .. ARGV[3]
 local score = tonumber(ARGV[4])
 local counted = tonumber(redis.call('HGET', KEYS[1], field) or '0')
 local total = redis.call('HINCRBY', KEYS[1], 'totalScore', score - counted)
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[7], 'meta', ARGV[8], ARGV[1], ARGV[9])
+  redis.call('EXPIRE', KEYS[7], tonumber(ARGV[6]))
+  redis.call('ZADD', KEYS[8], ARGV[2], ARGV[3])
+end
 if ARGV[5] == '1' then
   redis.call('SADD', KEYS[4], ARGV[1])
   redis.call('EXPIRE', KEYS[4], tonumber(ARGV[6]))

@@ -29,6 +29,8 @@ export interface BullJobsOptions {
   flushDelayMs: number;
   sweepIntervalMs: number;
   sweepAgeMs: number;
+  /** Extra work of the periodic sweep, such as recovering rounds of stopped nodes. */
+  onSweep?: (submitRound: (result: RoundResult) => Promise<void>) => Promise<unknown>;
   log: Logger;
 }
 
@@ -204,6 +206,7 @@ export class BullJobs implements JobProducer {
       })),
     );
     if (stale.length > 0) deps.log.info({ profiles: stale.length }, "sweep rescheduled flushes of stale dirty profiles");
+    await this.#options.onSweep?.((result) => this.#addRound(result));
     return { scheduled: stale.length };
   }
 

@@ -51,6 +51,7 @@ export async function persistRound(deps: HandlerDeps, result: RoundResult): Prom
       deps.log.warn({ playerId: player.playerId, roundId: result.roundId }, "round result names an unknown player");
     }
   }
+  await deps.profiles.forgetRound(result.roundId);
   return { insertedRows, profilesUpdated };
 }
 

@@ -22,6 +22,10 @@ export interface RedisKeys {
   sessionEpoch(playerId: string): string;
   /** Set of a player's epochs whose sessions ended normally; their writes stay accepted. */
   sessionReleased(playerId: string): string;
+  /** Hash of a running round's last checkpointed scores: "meta" plus one field per player. */
+  roundCheckpoint(roundId: string): string;
+  /** Sorted set of running rounds' ids by the time of their last checkpoint (ms). */
+  readonly roundCheckpoints: string;
   /** Presence channel on which a node asks the node of a replaced session to close it. */
   readonly sessionReplacedChannel: string;
   /** Presence channel of the cross-node chat. */
@@ -40,6 +44,8 @@ export function createRedisKeys(prefix: string): RedisKeys {
     leaderboard: `${prefix}leaderboard`,
     leaderboardReady: `${prefix}leaderboard:ready`,
     leaderboardRebuildLock: `${prefix}leaderboard:rebuild-lock`,
+    roundCheckpoint: (roundId) => `${prefix}round-checkpoint:${roundId}`,
+    roundCheckpoints: `${prefix}round-checkpoints`,
     sessionOwner: (playerId) => `${prefix}session:${playerId}`,
     sessionEpoch: (playerId) => `${prefix}session-epoch:${playerId}`,
     sessionReleased: (playerId) => `${prefix}session-released:${playerId}`,

@@ -313,13 +313,21 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const ledger = this.#ledger;
     const roundId = this.#roundId;
     try {
-      for (const { playerId, score, epoch } of ledger.unsynced()) {
-        const outcome = await this.services.profiles.recordRoundScore(playerId, { roundId, score, final: false, epoch });
+      const checkpoint = { roomId: this.roomId, round: this.state.round, nodeId: this.services.nodeId() };
+      for (const { playerId, name, score, epoch } of ledger.unsynced()) {
+        const outcome = await this.services.profiles.recordRoundScore(playerId, {
+          roundId,
+          score,
+          final: false,
+          epoch,
+          checkpoint: { ...checkpoint, name },
+        });
         if (outcome.status === "fenced") {
           this.services.log.warn({ roomId: this.roomId, playerId, epoch }, "live score rejected: a newer session owns the player");
         }
         ledger.markSynced(playerId, score);
       }
+      await this.services.profiles.touchRound(roundId);
     } catch (error) {
       // The ledger still contains the score, so the next sync writes it; nothing is lost.
       this.services.log.warn({ roomId: this.roomId, err: (error as Error).message }, "live score sync failed; will retry");

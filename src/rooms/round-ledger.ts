@@ -40,10 +40,10 @@ export class RoundLedger {
   }
 
   /** Players whose score changed since the last sync, with the score to record. */
-  unsynced(): Array<{ playerId: string; score: number; epoch: number }> {
-    const changed: Array<{ playerId: string; score: number; epoch: number }> = [];
+  unsynced(): Array<{ playerId: string; name: string; score: number; epoch: number }> {
+    const changed: Array<{ playerId: string; name: string; score: number; epoch: number }> = [];
     for (const [playerId, entry] of this.#entries) {
-      if (entry.score !== entry.synced) changed.push({ playerId, score: entry.score, epoch: entry.epoch });
+      if (entry.score !== entry.synced) changed.push({ playerId, name: entry.name, score: entry.score, epoch: entry.epoch });
     }
     return changed;
   }

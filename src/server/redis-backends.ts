@@ -1,4 +1,5 @@
 import { RedisDriver } from "@colyseus/redis-driver";
+import { RoundRecovery } from "../cluster/round-recovery.ts";
 import { RedisSessionRegistry } from "../cluster/redis-session-registry.ts";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisProfileStore } from "../cache/redis-profile-store.ts";
@@ -48,8 +49,10 @@ export async function openRedisBackends(config: Config, log: Logger, options: Re
     flushDelayMs: config.PROFILE_FLUSH_DELAY_MS,
     sweepIntervalMs: config.PROFILE_SWEEP_INTERVAL_MS,
     sweepAgeMs: config.PROFILE_SWEEP_AGE_MS,
+    onSweep: (submit) => recovery.recover(submit),
     log,
   });
+  const recovery = new RoundRecovery(redis, keys, log);
   const profiles = new RedisProfileStore({
     redis,
     keys,
