@@ -77,6 +77,10 @@ class FakeProfileStore implements ProfileStore {
 
   async touchRound(): Promise<void> {}
 
+  readStats(): { hit: number; miss: number } {
+    return { hit: 0, miss: 0 };
+  }
+
   async forgetRound(): Promise<void> {}
 }
 

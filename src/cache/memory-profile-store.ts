@@ -60,6 +60,7 @@ interface RoundMarker {
 export class MemoryProfileStore implements ProfileStore {
   readonly #options: MemoryProfileStoreOptions;
   readonly #loads = new SingleFlight<string, Profile | undefined>();
+  readonly #reads = { hit: 0, miss: 0 };
   readonly #profiles = new Map<string, CachedProfile>();
   /** Dirty profile ids with the epoch ms of their first unflushed change. */
   readonly #dirty = new Map<string, number>();
@@ -72,7 +73,11 @@ export class MemoryProfileStore implements ProfileStore {
 
   async get(playerId: string): Promise<Profile | undefined> {
     const cached = this.#cached(playerId, Date.now());
-    if (cached) return { ...cached.profile };
+    if (cached) {
+      this.#reads.hit += 1;
+      return { ...cached.profile };
+    }
+    this.#reads.miss += 1;
     return this.#loads.run(playerId, () => this.#load(playerId));
   }
 
@@ -124,6 +129,10 @@ export class MemoryProfileStore implements ProfileStore {
     // Oldest first, and equal times by id, as Redis orders sorted-set members with equal scores.
     stale.sort(([idA, sinceA], [idB, sinceB]) => sinceA - sinceB || compareIds(idA, idB));
     return stale.slice(0, limit).map(([playerId]) => playerId);
+  }
+
+  readStats(): { hit: number; miss: number } {
+    return { ...this.#reads };
   }
 
   async backlog(): Promise<{ count: number; oldestAgeMs: number }> {

@@ -37,6 +37,9 @@ export interface ProfileStore {
   /** Returns the ids of profiles dirty for longer than `minAgeMs`, oldest first, at most `limit`. */
   findStaleDirty(minAgeMs: number, limit: number): Promise<string[]>;
 
+  /** Reads served from the cache (hit) and loaded from the database (miss) since start. */
+  readStats(): { hit: number; miss: number };
+
   /** Number of dirty profiles and the age in ms of the oldest one (0 when none). */
   backlog(): Promise<{ count: number; oldestAgeMs: number }>;
 

@@ -26,6 +26,7 @@ export interface RedisProfileStoreOptions {
 export class RedisProfileStore implements ProfileStore {
   readonly #options: RedisProfileStoreOptions;
   readonly #loads = new SingleFlight<string, Profile | undefined>();
+  readonly #reads = { hit: 0, miss: 0 };
 
   constructor(options: RedisProfileStoreOptions) {
     this.#options = options;
@@ -33,7 +34,11 @@ export class RedisProfileStore implements ProfileStore {
 
   async get(playerId: string): Promise<Profile | undefined> {
     const cached = await this.#read(playerId);
-    if (cached) return cached;
+    if (cached) {
+      this.#reads.hit += 1;
+      return cached;
+    }
+    this.#reads.miss += 1;
     return this.#loads.run(playerId, () => this.#load(playerId));
   }
 
@@ -110,6 +115,10 @@ export class RedisProfileStore implements ProfileStore {
   async findStaleDirty(minAgeMs: number, limit: number): Promise<string[]> {
     const { redis, keys } = this.#options;
     return redis.zrangebyscore(keys.dirtyProfiles, "-inf", Date.now() - minAgeMs, "LIMIT", 0, limit);
+  }
+
+  readStats(): { hit: number; miss: number } {
+    return { ...this.#reads };
   }
 
   async backlog(): Promise<{ count: number; oldestAgeMs: number }> {

@@ -56,6 +56,8 @@ const schema = z.object({
   RECONNECT_SECONDS: positiveInt.max(600).default(20),
   TRANSPORT: z.enum(["auto", "uws", "ws"]).default("auto"),
   RUN_WORKER: booleanFlag.default(true),
+  /** Port of a standalone worker's /metrics and /healthz (npm run worker). */
+  WORKER_PORT: port.default(2667),
   PROFILE_FLUSH_DELAY_MS: z.coerce.number().int().min(0).default(15_000),
   PROFILE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
   PROFILE_SWEEP_AGE_MS: positiveInt.default(60_000),

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from "../config/env.ts";
 import { createLogger } from "../logger.ts";
+import { GameMetrics } from "../metrics/game-metrics.ts";
+import { registerStoreMetrics } from "../metrics/server-metrics.ts";
+import { startWorkerHttp } from "./worker-http.ts";
 import { logStorageChoice, openChosenBackends, selectStorage, type StorageChoice } from "../server/open-backends.ts";
 
 /**
@@ -43,6 +46,9 @@ async function main(): Promise<void> {
   logStorageChoice(choice, config, log);
   const backends = await openChosenBackends(choice, config, log, { withMatchmaking: false });
   await backends.jobs.startWorkers({ db: backends.db, profiles: backends.profiles, log });
+  const metrics = new GameMetrics();
+  registerStoreMetrics(metrics, backends);
+  const http = await startWorkerHttp(config.WORKER_PORT, config.HOST, metrics, backends.health, log);
   log.info(backends.describe, "worker started");
   process.send?.("ready");
 
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "worker stopping");
+    http.close();
     await backends.close();
     log.info("worker stopped");
     process.exit(0);

@@ -3,6 +3,7 @@ import type { ProfileStore } from "../cache/profile-store.ts";
 import type { SessionRegistry } from "../cluster/session-registry.ts";
 import type { Database } from "../db/database.ts";
 import type { HandlerDeps } from "../jobs/handlers.ts";
+import type { QueueCounts } from "../jobs/bullmq-jobs.ts";
 import type { JobProducer } from "../jobs/ports.ts";
 import type { Leaderboard } from "../leaderboard/leaderboard.ts";
 import type { HealthCheck } from "./health.ts";
@@ -12,6 +13,8 @@ export interface JobRuntime extends JobProducer {
   startWorkers(deps: HandlerDeps): Promise<void>;
   /** Stops producing and consuming; active jobs get `timeoutMs` to finish. */
   close(timeoutMs: number): Promise<void>;
+  /** Jobs of each queue by state. */
+  counts(): Promise<Record<string, QueueCounts>>;
 }
 
 /**

@@ -1,4 +1,6 @@
-import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
+import { defineRoom, defineServer, LobbyRoom, matchMaker, type Server } from "@colyseus/core";
+import { startNodeWatchdog } from "../cluster/node-watchdog.ts";
+import { registerServerMetrics } from "../metrics/server-metrics.ts";
 import { createRedisKeys } from "../redis/keys.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config/env.ts";
@@ -69,7 +71,11 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
   });
 
   const server = defineServer({
-    rooms: { arena: defineRoom(arena) },
+    rooms: {
+      // Listed in the lobby as they change; joinOrCreate fills the fullest open arena first.
+      arena: defineRoom(arena).enableRealtimeListing().sortBy({ clients: -1 }),
+      lobby: defineRoom(LobbyRoom),
+    },
     transport,
     presence: backends.presence,
     driver: backends.driver,
@@ -85,7 +91,11 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
     },
   });
 
+  registerServerMetrics(metrics, backends);
+  const stopWatchdog = backends.presence ? startNodeWatchdog(log) : () => undefined;
+
   server.onShutdown(async () => {
+    stopWatchdog();
     log.info("closing job system and store connections");
     await backends.close();
     log.info("server stopped");
