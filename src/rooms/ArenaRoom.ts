@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ClientState, CloseCode, matchMaker, Room, ServerError, type Client } from "@colyseus/core";
 import { TokenError, type GuestClaims } from "../auth/tokens.ts";
-import type { PlayerResult } from "../jobs/round-result.ts";
+import type { PlayerResult, RoundResult } from "../jobs/round-result.ts";
 import type { ArenaServices } from "./arena-services.ts";
 import { OWNERSHIP_RENEW_MS, type SessionOwner } from "../cluster/session-registry.ts";
 import { ChatGuard } from "./chat-guard.ts";
@@ -293,8 +293,14 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const standings = [...result.results]
       .sort((a, b) => b.score - a.score)
       .map(({ playerId, name, score }) => ({ playerId, name, score }));
-    this.broadcast("results", { round: result.round, standings });
 
+    // Players see the results only once the round is queued (or held for a Redis outage), so a
+    // result a player has seen is never lost to a crash of this node right after it.
+    await this.#submitRound(result, reason);
+    this.broadcast("results", { round: result.round, standings });
+  }
+
+  async #submitRound(result: RoundResult, reason: string): Promise<void> {
     result.results = await this.#withoutFencedResults(result.results);
     if (result.results.length === 0) return;
     try {

@@ -1,5 +1,6 @@
 import { defineRoom, defineServer, LobbyRoom, matchMaker, type Server } from "@colyseus/core";
 import { startNodeWatchdog } from "../cluster/node-watchdog.ts";
+import { createRoomPlacement } from "../cluster/room-placement.ts";
 import { registerServerMetrics } from "../metrics/server-metrics.ts";
 import { createRedisKeys } from "../redis/keys.ts";
 import type { TokenService } from "../auth/tokens.ts";
@@ -42,7 +43,7 @@ const FRAME_BUDGET = { burst: 120, perSecond: 60 };
 export async function startGameServer(options: GameServerOptions): Promise<Server> {
   const { config, log, backends, tokens } = options;
   const metrics = options.metrics ?? new GameMetrics();
-  const { transport, name: transportName } = await createTransport(config.TRANSPORT, log);
+  const { transport, name: transportName } = await createTransport(config.TRANSPORT, log, config);
 
   const keys = createRedisKeys(config.REDIS_PREFIX);
   const arena = createArenaRoom({
@@ -80,13 +81,14 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
     presence: backends.presence,
     driver: backends.driver,
     publicAddress: config.PUBLIC_ADDRESS,
+    selectProcessIdToCreateRoom: createRoomPlacement(),
     gracefullyShutdown: options.handleSignals ?? true,
     greet: false,
     express: (app) => {
       app.get("/metrics", async (_req, res) => {
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       });
-      mountApi(app, { ...backends, tokens, log });
+      mountApi(app, { ...backends, tokens, log, config });
       mountClient(app, log);
     },
   });
