@@ -36,6 +36,7 @@ export class ChatPanel {
     this.input.addEventListener("input", () => this.showLengthHint());
     this.toggle.addEventListener("click", () => this.setOpen(!this.isOpen()));
     this.setOpen(window.innerWidth >= NARROW_VIEWPORT_PX);
+    this.refreshPlaceholder();
   }
 
   setOwnPlayerId(playerId: string): void {
@@ -71,6 +72,13 @@ export class ChatPanel {
     this.log.replaceChildren(...this.messages.map((message) => this.renderEntry(message)));
     this.refreshToggle();
     this.showLengthHint();
+    this.refreshPlaceholder();
+  }
+
+  /** Phones have no Enter key to mention, so a touch screen gets a plain prompt. */
+  private refreshPlaceholder(): void {
+    const touch = window.matchMedia("(pointer: coarse)").matches;
+    this.input.placeholder = t(touch ? "chat.placeholderTouch" : "chat.placeholder");
   }
 
   setEnabled(enabled: boolean): void {

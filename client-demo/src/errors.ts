@@ -8,6 +8,8 @@ import { SERVER_ERROR_CODES, isDisplayErrorCode, type DisplayErrorCode } from ".
 export const CLOSE_SESSION_REPLACED = 4100;
 /** Close code the server uses when it shuts down for a restart. */
 export const CLOSE_SERVER_RESTARTING = 4101;
+/** Close code the server uses when a client sent more frames than its budget allows. */
+export const CLOSE_FLOODING = 4102;
 /** Colyseus close code for a server shutdown (CloseCode.SERVER_SHUTDOWN in @colyseus/shared-types 0.18). */
 export const CLOSE_COLYSEUS_SHUTDOWN = 4001;
 /** Colyseus close code for a leave the client asked for (CloseCode.CONSENTED). */
@@ -122,6 +124,9 @@ export function errorFromClose(closeCode: number, reason: string): GameError | n
   }
   if (closeCode === CLOSE_SESSION_REPLACED) {
     return new GameError("SESSION_REPLACED", reason);
+  }
+  if (closeCode === CLOSE_FLOODING) {
+    return new GameError("FLOODING", reason);
   }
   if (closeCode === CLOSE_SERVER_RESTARTING || closeCode === CLOSE_COLYSEUS_SHUTDOWN) {
     return new GameError("SERVER_RESTARTING", reason);

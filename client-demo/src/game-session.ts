@@ -9,10 +9,20 @@ import type { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
 import type { ArenaState, PlayerState } from "../../src/rooms/schema/ArenaState.ts";
 import type { ArenaRoom } from "./connection.ts";
 import { RemoteInterpolator } from "./interpolation.ts";
-import { parseChatMessage, parseErrorNotice, parseRoundResults, type ChatMessage, type ErrorNotice, type RoundResults } from "./messages.ts";
+import {
+  parseChatMessage,
+  parseErrorNotice,
+  parseRoundResults,
+  parseWelcome,
+  type ChatMessage,
+  type ErrorNotice,
+  type RoundResults,
+  type Welcome,
+} from "./messages.ts";
 import { PlayerStyles, type PlayerStyle } from "./player-style.ts";
 import { LocalPrediction } from "./prediction.ts";
 import type { FrameView, OrbView, PlayerView } from "./render.ts";
+import { ServerClock } from "./server-clock.ts";
 
 export type Phase = "playing" | "results";
 
@@ -27,10 +37,17 @@ export interface RoundInfo {
 
 /** Netcode numbers for the `?debug` readout and automated browser checks. */
 export interface DebugSnapshot {
+  /** The own player's id from the welcome message, "" before it arrived. */
+  ownPlayerId: string;
+  phase: Phase | null;
+  /** Server clock minus browser clock, in ms. */
+  clockOffset: number;
   seq: number;
   pendingInputs: number;
   lastCorrection: number;
   predicted: { x: number; y: number };
+  /** Where the own player was drawn in the last frame. */
+  drawn: { x: number; y: number } | null;
   server: { x: number; y: number; lastSeq: number } | null;
   /** Other players: latest server position and the interpolated position drawn now. */
   others: { name: string; x: number; y: number; drawn: { x: number; y: number } | null }[];
@@ -38,6 +55,7 @@ export interface DebugSnapshot {
 }
 
 export interface SessionListeners {
+  onWelcome(welcome: Welcome): void;
   onChat(message: ChatMessage): void;
   onResults(results: RoundResults): void;
   onNotice(notice: ErrorNotice): void;
@@ -52,11 +70,14 @@ export class GameSession {
   private readonly prediction = new LocalPrediction();
   private readonly interpolator = new RemoteInterpolator();
   private readonly styles = new PlayerStyles();
+  private readonly clock = new ServerClock();
   private readonly input: InputHandle<MoveInput>;
   private readonly timers: number[] = [];
   private seq = 0;
   private lastSentIdle = false;
   private lastPhase: Phase | null = null;
+  private lastDrawnSelf: { x: number; y: number } | null = null;
+  private ownPlayerId = "";
   private disposed = false;
 
   constructor(
@@ -67,6 +88,7 @@ export class GameSession {
     // The handle's schema comes from the server's defineInput() reflection in the join handshake.
     this.input = room.input<MoveInput>();
     room.onStateChange(() => this.onPatch());
+    room.onMessage("welcome", (payload: unknown) => this.forward(parseWelcome(payload), (welcome) => this.onWelcome(welcome)));
     room.onMessage("chat", (payload: unknown) => this.forward(parseChatMessage(payload), listeners.onChat));
     room.onMessage("results", (payload: unknown) => this.forward(parseRoundResults(payload), listeners.onResults));
     room.onMessage("error", (payload: unknown) => this.forward(parseErrorNotice(payload), listeners.onNotice));
@@ -78,6 +100,16 @@ export class GameSession {
   /** Sends a chat message with a random id, so the server delivers a resent copy only once. */
   sendChat(text: string): void {
     this.room.send("chat", { text, id: randomMessageId() });
+  }
+
+  /** Distance of the last prediction correction, in field units. */
+  get lastCorrection(): number {
+    return this.prediction.lastCorrection;
+  }
+
+  /** The current time on the server's clock, for countdowns to the deadlines in the state. */
+  serverNow(): number {
+    return this.clock.now();
   }
 
   dispose(): void {
@@ -135,6 +167,7 @@ export class GameSession {
       }
       if (isSelf) {
         focus = position;
+        this.lastDrawnSelf = { x: position.x, y: position.y };
       }
       players.push(toPlayerView(sessionId, player, position, isSelf, this.styles.styleFor(player.playerId)));
     });
@@ -153,10 +186,14 @@ export class GameSession {
       });
     }
     return {
+      ownPlayerId: this.ownPlayerId,
+      phase: this.lastPhase,
+      clockOffset: this.clock.offset,
       seq: this.seq,
       pendingInputs: this.prediction.pendingCount,
       lastCorrection: this.prediction.lastCorrection,
       predicted,
+      drawn: this.lastDrawnSelf,
       server: self === undefined ? null : { x: self.x, y: self.y, lastSeq: self.lastSeq },
       others,
       nearestOrb: nearestOrb(this.orbViews(), predicted),
@@ -241,9 +278,16 @@ export class GameSession {
     this.prediction.applyInput({ seq, dx: direction.dx, dy: direction.dy }, performance.now());
   }
 
+  private onWelcome(welcome: Welcome): void {
+    this.clock.sync(welcome.serverNow, Date.now());
+    this.ownPlayerId = welcome.playerId;
+    this.listeners.onWelcome(welcome);
+  }
+
   private measurePing(): void {
     this.room.ping((milliseconds) => {
       if (!this.disposed) {
+        this.clock.setRoundTrip(milliseconds);
         this.listeners.onPing(milliseconds);
       }
     });

@@ -13,7 +13,9 @@ export class Hud {
   private readonly timerLabel = byId("hud-timer-label");
   private readonly timer = byId("hud-timer");
   private readonly players = byId("hud-players");
+  private readonly pingPill = byId("hud-ping");
   private readonly ping = byId("hud-ping-value");
+  private readonly pingQuality = byId("hud-ping-quality");
   private pingMs: number | null = null;
 
   /** Refreshes every value. It runs once per animation frame, so it writes only text that changed. */
@@ -48,11 +50,16 @@ export class Hud {
   private showPing(): void {
     const ms = this.pingMs;
     setText(this.ping, ms === null ? t("hud.pingUnknown") : t("hud.pingValue", { ms }));
-    this.ping.dataset.quality = pingQuality(ms);
+    const quality = pingQuality(ms);
+    // The bars show the quality by how many are lit, so it does not depend on telling colours apart.
+    this.pingPill.dataset.quality = quality;
+    setText(this.pingQuality, t(`hud.quality.${quality}`));
   }
 }
 
-function pingQuality(milliseconds: number | null): string {
+type PingQuality = "unknown" | "good" | "fair" | "poor";
+
+function pingQuality(milliseconds: number | null): PingQuality {
   if (milliseconds === null) {
     return "unknown";
   }

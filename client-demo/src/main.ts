@@ -14,10 +14,11 @@ import { getLocale, onLocaleChange, t, translateDocument } from "./i18n.ts";
 import { loadIdentity } from "./identity.ts";
 import { JoinForm } from "./join-form.ts";
 import { Joystick, revealJoystickOnTouch } from "./joystick.ts";
-import { KeyboardInput, isTextEntryTarget } from "./keyboard.ts";
+import { KeyboardInput, isTextEntryTarget, isTypingTarget } from "./keyboard.ts";
 import { mountLanguageSwitch } from "./language-switch.ts";
 import { LeaderboardPanel } from "./leaderboard.ts";
-import type { ErrorNotice, RoundResults } from "./messages.ts";
+import type { FrameTrace } from "./frame-trace.ts";
+import type { ErrorNotice, RoundResults, Welcome } from "./messages.ts";
 import { Renderer, type FrameView } from "./render.ts";
 import { ResultsOverlay } from "./results.ts";
 import { StatusView, type StatusAction } from "./status-view.ts";
@@ -42,6 +43,8 @@ class App {
   private lastResults: RoundResults | null = null;
   private name = "";
   private ownPlayerId = "";
+  /** Frame recorder for browser tests, present only with `?debug`. */
+  private trace: FrameTrace | null = null;
 
   constructor() {
     translateDocument();
@@ -54,7 +57,7 @@ class App {
     this.leaderboard.setOwnPlayerId(stored?.playerId ?? "");
     this.joinForm.show(stored?.name ?? "");
     if (isDebugEnabled()) {
-      mountDebugOverlay(() => this.session);
+      this.trace = mountDebugOverlay(() => this.session);
     }
     requestAnimationFrame((now) => this.renderFrame(now));
   }
@@ -69,6 +72,7 @@ class App {
     this.session?.dispose();
     this.lastResults = null;
     this.session = new GameSession(room, () => this.readDirection(), {
+      onWelcome: (welcome) => this.onWelcome(welcome),
       onChat: (message) => this.chat.add(message),
       onResults: (results) => {
         this.lastResults = results;
@@ -77,9 +81,18 @@ class App {
       onPhaseChange: (phase) => this.onPhaseChange(phase),
       onPing: (milliseconds) => this.hud.setPing(milliseconds),
     });
-    this.ownPlayerId = loadIdentity()?.playerId ?? "";
-    this.chat.setOwnPlayerId(this.ownPlayerId);
-    this.leaderboard.setOwnPlayerId(this.ownPlayerId);
+    this.setOwnPlayerId(loadIdentity()?.playerId ?? "");
+  }
+
+  /** Takes the own player id from the server, which beats the id stored from an earlier visit. */
+  private onWelcome(welcome: Welcome): void {
+    this.setOwnPlayerId(welcome.playerId);
+  }
+
+  private setOwnPlayerId(playerId: string): void {
+    this.ownPlayerId = playerId;
+    this.chat.setOwnPlayerId(playerId);
+    this.leaderboard.setOwnPlayerId(playerId);
   }
 
   private onConnectionState(state: ConnectionState): void {
@@ -120,8 +133,13 @@ class App {
     }
   }
 
+  /** Shows a notice about this player's own actions. So far the server sends only the chat rate limit. */
   private showNotice(notice: ErrorNotice): void {
     const code = findErrorCode(notice.code) ?? "UNKNOWN";
+    if (code === "RATE_LIMITED") {
+      this.status.showNoticeText(t("notice.chatRateLimited"));
+      return;
+    }
     this.status.showNotice(new GameError(code, notice.message));
   }
 
@@ -133,16 +151,20 @@ class App {
     this.joinForm.refreshLanguage();
   }
 
-  /** Enter opens the chat and Escape returns to the game, unless focus is in a control that uses those keys. */
+  /**
+   * Enter opens the chat and Escape returns to the game. Text fields keep both keys, because the
+   * chat input handles its own Escape. Other controls, such as the language switch, give up focus
+   * on Escape, so a keyboard player always has one key back to the field.
+   */
   private onGlobalKey(event: KeyboardEvent): void {
-    if (this.session === null || this.joinForm.visible || isTextEntryTarget(event.target)) {
+    if (this.session === null || this.joinForm.visible || isTypingTarget(event.target)) {
       return;
     }
-    if (event.key === "Enter" && !isActivatable(event.target)) {
+    if (event.key === "Escape") {
+      this.focusGame();
+    } else if (event.key === "Enter" && !isTextEntryTarget(event.target) && !isActivatable(event.target)) {
       event.preventDefault();
       this.chat.focusInput();
-    } else if (event.key === "Escape") {
-      this.focusGame();
     }
   }
 
@@ -163,17 +185,20 @@ class App {
     const session = this.session;
     const info = session?.roundInfo() ?? null;
     const labels = { you: t("game.you"), away: t("game.offlineTag") };
-    const frame: FrameView = session?.frame(performance.now(), labels) ?? { focus: null, players: [], orbs: [], labels };
+    const now = performance.now();
+    const frame: FrameView = session?.frame(now, labels) ?? { focus: null, players: [], orbs: [], labels };
     this.renderer.draw(frame, timestamp);
-    this.hud.update(info, Date.now());
-    this.updateResults(session, info);
+    this.trace?.record(now, frame, session?.lastCorrection ?? 0);
+    const serverNow = session?.serverNow() ?? Date.now();
+    this.hud.update(info, serverNow);
+    this.updateResults(session, info, serverNow);
     if (this.connectionState.kind === "rejoining") {
       this.status.render();
     }
     requestAnimationFrame((now) => this.renderFrame(now));
   }
 
-  private updateResults(session: GameSession | null, info: RoundInfo | null): void {
+  private updateResults(session: GameSession | null, info: RoundInfo | null, serverNow: number): void {
     if (session === null || info === null || info.phase !== "results") {
       this.results.hide();
       return;
@@ -185,7 +210,7 @@ class App {
         nextRoundAt: info.nextRoundAt,
         ownPlayerId: this.ownPlayerId,
       },
-      Date.now(),
+      serverNow,
       getLocale(),
     );
   }

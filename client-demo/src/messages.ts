@@ -21,6 +21,13 @@ export interface RoundResults {
   standings: Standing[];
 }
 
+/** Sent by the server right after a join: the player's id and the server clock. */
+export interface Welcome {
+  playerId: string;
+  /** Server epoch milliseconds when the message was sent. */
+  serverNow: number;
+}
+
 /** A notice the server may send to one client, for example when it rate-limits chat. */
 export interface ErrorNotice {
   code: string;
@@ -88,4 +95,17 @@ export function parseErrorNotice(value: unknown): ErrorNotice | null {
   const code = typeof record.code === "string" ? record.code : "";
   const message = typeof record.message === "string" ? record.message : "";
   return code === "" && message === "" ? null : { code, message };
+}
+
+/** Validates a `welcome` message. */
+export function parseWelcome(value: unknown): Welcome | null {
+  const record = asRecord(value);
+  if (record === null) {
+    return null;
+  }
+  const { playerId, serverNow } = record;
+  if (typeof playerId !== "string" || typeof serverNow !== "number" || !Number.isFinite(serverNow)) {
+    return null;
+  }
+  return { playerId, serverNow };
 }

@@ -60,8 +60,12 @@ export class LocalPrediction {
     if (!this.initialised) {
       return;
     }
-    this.previous.x = this.current.x;
-    this.previous.y = this.current.y;
+    // The next drawn segment starts where the player is drawn now, not at the last step: input
+    // timers fire a few ms early or late, and starting from the step would make the player jump
+    // ahead whenever a step came before the previous segment was finished.
+    const drawn = this.interpolated(now);
+    this.previous.x = drawn.x;
+    this.previous.y = drawn.y;
     stepPosition(this.current, input, STEP_SECONDS);
     this.pending.push({ seq: input.seq, dx: input.dx, dy: input.dy });
     if (this.pending.length > MAX_PENDING_INPUTS) {
@@ -86,15 +90,22 @@ export class LocalPrediction {
   }
 
   /**
-   * Position to draw at `now`: between the last two predicted steps, so movement looks smooth at
-   * display rates above the 20 Hz input rate, plus the fading correction offset.
+   * Position to draw at `now`: on the way from where the last step started drawing to the newest
+   * predicted step, so movement looks smooth at display rates above the 20 Hz input rate, plus
+   * the fading correction offset.
    */
   renderPosition(now: number): Position {
     this.fadeCorrection(now);
+    const base = this.interpolated(now);
+    return { x: base.x + this.correction.x, y: base.y + this.correction.y };
+  }
+
+  /** The point between the last two predicted steps at `now`, without the correction offset. */
+  private interpolated(now: number): Position {
     const alpha = Math.min(1, Math.max(0, (now - this.lastStepAt) / STEP_MS));
     return {
-      x: this.previous.x + (this.current.x - this.previous.x) * alpha + this.correction.x,
-      y: this.previous.y + (this.current.y - this.previous.y) * alpha + this.correction.y,
+      x: this.previous.x + (this.current.x - this.previous.x) * alpha,
+      y: this.previous.y + (this.current.y - this.previous.y) * alpha,
     };
   }
 

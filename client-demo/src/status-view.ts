@@ -10,6 +10,18 @@ import { errorMessage, t, type DisplayErrorCode, type MessageKey } from "./i18n.
 
 const NOTICE_DURATION_MS = 4000;
 
+type PillState = "online" | "connecting" | "reconnecting" | "offline";
+
+const PILL_STATES: Record<ConnectionState["kind"], { state: PillState; label: MessageKey }> = {
+  idle: { state: "offline", label: "status.offline" },
+  "creating-guest": { state: "connecting", label: "status.connectingShort" },
+  connecting: { state: "connecting", label: "status.connectingShort" },
+  connected: { state: "online", label: "status.connected" },
+  reconnecting: { state: "reconnecting", label: "status.reconnectingShort" },
+  rejoining: { state: "reconnecting", label: "status.reconnectingShort" },
+  failed: { state: "offline", label: "status.offline" },
+};
+
 export type StatusAction = "retry" | "playHere" | "changeName";
 
 const ACTION_LABELS: Record<StatusAction, MessageKey> = {
@@ -74,9 +86,13 @@ export class StatusView {
     }
   }
 
-  /** Shows a short-lived notice, such as a rate-limited chat message, without blocking play. */
+  /** Shows a short-lived notice about an error without blocking play. */
   showNotice(error: GameError): void {
-    const text = error.code === "UNKNOWN" && error.detail !== "" ? error.detail : errorMessage(error.code);
+    this.showNoticeText(error.code === "UNKNOWN" && error.detail !== "" ? error.detail : errorMessage(error.code));
+  }
+
+  /** Shows a short-lived, already translated notice, such as a rate-limited chat message. */
+  showNoticeText(text: string): void {
     setText(this.toast, text);
     this.toast.hidden = false;
     window.clearTimeout(this.toastTimer);
@@ -85,15 +101,19 @@ export class StatusView {
     }, NOTICE_DURATION_MS);
   }
 
+  /** Shows the state in the pill by the icon's shape as well as its colour (see styles.css). */
   private renderConnectionPill(state: ConnectionState): void {
-    const online = state.kind === "connected";
-    this.connection.dataset.online = String(online);
-    setText(this.connection, t(online ? "status.connected" : "status.offline"));
+    const pill = PILL_STATES[state.kind];
+    this.connection.dataset.state = pill.state;
+    setText(this.connection, t(pill.label));
   }
 
   private renderFailure(error: GameError): void {
     setText(this.message, errorMessage(error.code));
-    setText(this.detail, error.detail === "" ? "" : t("error.detail", { detail: error.detail }));
+    // Known codes have a translated message. The server's English text would only repeat it, so
+    // it is shown for unknown failures alone.
+    const showDetail = error.code === "UNKNOWN" && error.detail !== "";
+    setText(this.detail, showDetail ? t("error.detail", { detail: error.detail }) : "");
     const firstRender = this.renderedActionsFor !== error;
     this.renderedActionsFor = error;
     const focusedIndex = [...this.actions.children].findIndex((button) => button === document.activeElement);
