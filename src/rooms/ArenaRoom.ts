@@ -152,6 +152,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   override onReconnect(client: Client): void {
     const player = this.state.players.get(client.sessionId);
     if (player) player.connected = true;
+    const seat = this.#seats.get(client.sessionId);
+    // A fresh clock sample, because the client's offset may have drifted during the outage.
+    if (seat) client.send("welcome", { playerId: seat.playerId, serverNow: Date.now() });
     this.services.log.info({ roomId: this.roomId, sessionId: client.sessionId }, "player reconnected");
   }
 
