@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOriginList } from "../security/origin-policy.ts";
 
 /**
  * Raised when an environment variable is missing or invalid. The message names the variable,
@@ -24,6 +25,11 @@ const schema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_ADDRESS: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  /**
+   * Optional separate Redis for the profile cache, dirty set and leaderboard, which may evict
+   * (maxmemory-policy noeviction or volatile-*); unset keeps them on REDIS_URL.
+   */
+  CACHE_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+:$/, "must be letters, digits, '_', '.' or '-' and end with ':'")
@@ -50,6 +56,31 @@ const schema = z.object({
   STORAGE_MODE: z.enum(["auto", "embedded", "external"]).default("auto"),
   JWT_SECRET: z.string().min(1).optional(),
   TOKEN_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  /** How long after expiry a guest token may still be exchanged at POST /api/token/refresh. */
+  TOKEN_REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+  /** Password of the user `admin` of the /api/admin routes, which answer 404 while it is unset. */
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  /** Largest WebSocket frame a client may send; a larger one closes that client's connection. */
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(512).max(1024 * 1024).default(4096),
+  /** Guest creations (POST /api/guest) per minute per client address; 0 turns the limit off. */
+  GUEST_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(20),
+  /** Matchmaking requests (joins) per minute per client address; 0 turns the limit off. */
+  JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** Take the client address from the last X-Forwarded-For entry, written by one reverse proxy. */
+  TRUST_PROXY: booleanFlag.default(false),
+  /** Comma-separated origins whose web pages may use the server; unset allows every origin. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((raw, context) => {
+      const parsed = parseOriginList(raw);
+      if (parsed.ok) return parsed.origins;
+      context.addIssue({ code: "custom", message: parsed.error });
+      return z.NEVER;
+    })
+    .optional(),
+  /** PEM certificate (chain) and unencrypted private key; with both set, HTTPS and WSS only. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
   ROUND_SECONDS: positiveInt.max(3600).default(180),
   RESULTS_SECONDS: positiveInt.max(600).default(8),
   ARENA_MAX_PLAYERS: positiveInt.max(64).default(16),
@@ -64,6 +95,10 @@ const schema = z.object({
   PROFILE_CACHE_TTL_SECONDS: positiveInt.default(3600),
   JOB_ATTEMPTS: positiveInt.max(100).default(8),
   JOB_BACKOFF_MS: positiveInt.default(1000),
+  /** Lock of an active job and interval of the stalled-job check; a killed worker's jobs run again after about twice this. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** A worker whose queue has waiting jobs, none active and none finished for this long is recreated; 0 turns the watchdog off. */
+  JOB_WATCHDOG_MS: z.coerce.number().int().min(0).default(60_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -103,9 +138,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const config = parsed.data;
+  if (config.NODE_ENV === "production" && config.JWT_SECRET === undefined) {
+    throw new ConfigError(
+      "Invalid configuration: JWT_SECRET is not set, and NODE_ENV=production needs one secret shared by every node so guest tokens survive restarts; set a random value of at least 32 characters.",
+    );
+  }
   if (config.NODE_ENV === "production" && config.JWT_SECRET !== undefined && config.JWT_SECRET.length < 32) {
     throw new ConfigError(
       "Invalid configuration: JWT_SECRET is shorter than 32 bytes, which is too weak for NODE_ENV=production; set a random value of at least 32 characters.",
+    );
+  }
+  if ((config.TLS_CERT_FILE === undefined) !== (config.TLS_KEY_FILE === undefined)) {
+    throw new ConfigError("Invalid configuration: set both TLS_CERT_FILE and TLS_KEY_FILE to serve HTTPS and WSS, or neither.");
+  }
+  if (config.NODE_ENV === "production" && config.ADMIN_PASSWORD !== undefined && config.ADMIN_PASSWORD.length < 16) {
+    throw new ConfigError(
+      "Invalid configuration: ADMIN_PASSWORD is shorter than 16 characters, which is too weak for NODE_ENV=production; set a random value of at least 16 characters, or unset it to turn the admin API off.",
     );
   }
 
