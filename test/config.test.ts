@@ -15,6 +15,10 @@ describe("configuration", () => {
     expect(() => loadConfig({ REDIS_URL: "http://localhost" })).toThrow(ConfigError);
   });
 
+  it("requires a JWT secret in production", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/JWT_SECRET is not set/);
+  });
+
   it("refuses a short JWT secret in production", () => {
     expect(() => loadConfig({ NODE_ENV: "production", JWT_SECRET: "short" })).toThrow(/at least 32/);
   });
