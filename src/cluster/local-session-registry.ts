@@ -13,7 +13,11 @@ interface PlayerSessions {
   released: Set<number>;
 }
 
-/** Session ownership for a single process, with the same fencing rule as the Redis registry. */
+/**
+ * Session ownership for a single process, with the same fencing rule as the Redis registry.
+ * NOTE: released epochs are kept for the life of the process (the Redis registry expires them
+ * after two weeks); with one small entry per join, that is bounded by the joins of one run.
+ */
 export class LocalSessionRegistry implements SessionRegistry {
   readonly #players = new Map<string, PlayerSessions>();
 

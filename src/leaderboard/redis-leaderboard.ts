@@ -36,18 +36,18 @@ export class RedisLeaderboard implements Leaderboard {
     }
     const flat = await this.#redis.zrevrange(this.#keys.leaderboard, 0, limit - 1, "WITHSCORES");
 
-    const entries: LeaderboardEntry[] = [];
+    const ranked: Array<{ playerId: string; totalScore: number }> = [];
     for (let index = 0; index + 1 < flat.length; index += 2) {
-      const playerId = flat[index]!;
-      const profile = await this.#profiles.get(playerId);
-      entries.push({
-        rank: entries.length + 1,
-        playerId,
-        name: profile?.name ?? "",
-        totalScore: Number(flat[index + 1]),
-      });
+      ranked.push({ playerId: flat[index]!, totalScore: Number(flat[index + 1]) });
     }
-    return entries;
+    // Names come from the profile cache; the reads run together rather than one after another.
+    const profiles = await Promise.all(ranked.map((entry) => this.#profiles.get(entry.playerId)));
+    return ranked.map((entry, index): LeaderboardEntry => ({
+      rank: index + 1,
+      playerId: entry.playerId,
+      name: profiles[index]?.name ?? "",
+      totalScore: entry.totalScore,
+    }));
   }
 
   /**
