@@ -58,7 +58,7 @@ const schema = z.object({
   TOKEN_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
   /** How long after expiry a guest token may still be exchanged at POST /api/token/refresh. */
   TOKEN_REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
-  /** Password of the user `admin` of the /api/admin routes, which answer 404 while it is unset. */
+  /** Password of the user `admin` of the /api/admin routes, which return 404 while it is unset. */
   ADMIN_PASSWORD: z.string().min(1).optional(),
   /** Largest WebSocket frame a client may send; a larger one closes that client's connection. */
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(512).max(1024 * 1024).default(4096),

@@ -1,11 +1,11 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 /**
- * The address a request is attributed to, for rate limits and logs. Behind a reverse proxy
- * every connection comes from the proxy, so with `trustProxy` the address the proxy appended
- * to X-Forwarded-For is used instead. Only the last entry is taken: a proxy appends the peer
- * it saw, while every earlier entry was written by the client and can be anything. This
- * assumes exactly one trusted proxy in front of the server.
+ * Returns the address a request is attributed to, for rate limits and logs. Behind a reverse
+ * proxy every connection comes from the proxy, so with `trustProxy` the address the proxy
+ * appended to X-Forwarded-For is used instead. Only the last entry counts, because the proxy
+ * appends the peer it saw and every earlier entry was written by the client. This assumes
+ * exactly one trusted proxy in front of the server.
  */
 export function resolveClientIp(remoteAddress: string, forwardedFor: string | null | undefined, trustProxy: boolean): string {
   if (trustProxy && forwardedFor) {
@@ -35,8 +35,8 @@ export function normalizeIp(raw: string): string | undefined {
 }
 
 /**
- * The key an address is rate limited under. One IPv6 subscriber usually holds a whole /64,
- * so limiting single IPv6 addresses would let one client rotate through billions of keys.
+ * Returns the key an address is rate limited under. An IPv6 subscriber usually gets a whole
+ * /64, so limiting single IPv6 addresses would let one client rotate through billions of keys.
  */
 export function rateLimitKey(ip: string): string {
   if (!ip.includes(":")) return ip;

@@ -3,7 +3,7 @@ import { rateLimitKey, resolveClientIp } from "./client-ip.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import { KeyedRateLimiter } from "./rate-limiter.ts";
 
-/** What the gate needs to know about one HTTP request, whatever the transport. */
+/** The parts of one HTTP request the gate reads, the same for both transports. */
 export interface GateRequest {
   method: string;
   /** Path with or without the query string, as the client sent it. */
@@ -13,7 +13,7 @@ export interface GateRequest {
   remoteAddress: string;
 }
 
-/** An answer the gate gives instead of letting the request through. */
+/** A response the gate sends instead of letting the request through. */
 export interface GateRejection {
   status: 403 | 429;
   headers: Record<string, string>;
@@ -27,23 +27,21 @@ export interface HttpGateSettings {
   guestPerMinute: number;
   /** Matchmaking requests (joins) per minute per address; 0 turns the limit off. */
   joinPerMinute: number;
-  /** Admin requests per minute per address, which bounds password guessing. */
-  adminPerMinute: number;
   log: Logger;
   now?: () => number;
 }
 
-type LimitedRoute = "guest" | "join" | "admin";
+type LimitedRoute = "guest" | "join";
 
 /** Methods that only read; browsers also send OPTIONS preflights without credentials. */
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Runs in front of every HTTP route, including Colyseus's own `/matchmake` routes, which are
- * answered before express sees the request. It refuses state-changing requests from pages
- * of origins outside the list and meters guest creation, joins and admin calls per client
- * address. It decides synchronously from the request line and headers, so the transports
- * can call it before reading the body.
+ * Filter in front of every HTTP route, including Colyseus's own `/matchmake` routes, which
+ * Colyseus handles before express. It rejects state-changing requests from pages of origins
+ * outside the list and meters guest creation and joins per client address. It decides
+ * synchronously from the request line and headers, so the transports call it before reading
+ * the body.
  */
 export class HttpGate {
   readonly #settings: HttpGateSettings;
@@ -53,13 +51,13 @@ export class HttpGate {
 
   constructor(settings: HttpGateSettings) {
     this.#settings = settings;
-    const limits: Record<LimitedRoute, number> = { guest: settings.guestPerMinute, join: settings.joinPerMinute, admin: settings.adminPerMinute };
+    const limits: Record<LimitedRoute, number> = { guest: settings.guestPerMinute, join: settings.joinPerMinute };
     for (const [route, perMinute] of Object.entries(limits) as [LimitedRoute, number][]) {
       if (perMinute > 0) this.#limiters.set(route, new KeyedRateLimiter(perMinute));
     }
   }
 
-  /** Returns the answer to send instead of handling the request, or undefined to let it through. */
+  /** Returns the response to send instead of handling the request, or undefined to let it through. */
   check(request: GateRequest): GateRejection | undefined {
     if (READ_METHODS.has(request.method.toUpperCase())) return undefined;
     const ip = resolveClientIp(request.remoteAddress, request.forwardedFor, this.#settings.trustProxy);
@@ -91,26 +89,24 @@ export class HttpGate {
 
   #logRejection(ip: string, reason: string, details: Record<string, unknown>): void {
     if (!this.#logBudget.take(`${reason}|${rateLimitKey(ip)}`, Date.now()).allowed) return;
-    this.#settings.log.warn({ ip, ...details }, `HTTP request refused: ${reason} (further refusals of this address are not logged for a minute)`);
+    this.#settings.log.warn({ ip, ...details }, `HTTP request rejected: ${reason} (further rejections of this address are not logged for a minute)`);
   }
 }
 
 const DESCRIPTIONS: Record<LimitedRoute, string> = {
   guest: "guest creations",
   join: "join requests",
-  admin: "admin requests",
 };
 
 /**
- * The limited route a URL reaches. Express matches paths case-insensitively and ignores a
- * trailing slash, so the path is compared in that form; anything that merely resembles a
- * limited route costs a token too, which is harmless.
+ * Returns the limited route a URL reaches. Express matches paths case-insensitively and
+ * ignores a trailing slash, so the path is compared in that form. A path that only resembles
+ * a limited route costs a token too, which does no harm.
  */
 export function limitedRoute(url: string): LimitedRoute | undefined {
   const path = canonicalPath(url);
   if (path.startsWith("/matchmake/")) return "join";
   if (path === "/api/guest") return "guest";
-  if (path === "/api/admin" || path.startsWith("/api/admin/")) return "admin";
   return undefined;
 }
 
@@ -119,7 +115,7 @@ function canonicalPath(url: string): string {
   try {
     path = decodeURIComponent(path);
   } catch {
-    // A malformed escape is matched as written; no route would decode it either.
+    // A malformed escape is matched as written, because no route would decode it either.
   }
   return path.toLowerCase().replace(/\/{2,}/g, "/").replace(/\/+$/, "");
 }

@@ -34,11 +34,10 @@ export function parseOriginList(raw: string): OriginListParse {
 }
 
 /**
- * Which web pages may use the server: with a list, only pages served from those origins;
- * without one, every origin. A request without an Origin header comes from a program rather
- * than a browser page (browsers always send it on WebSocket upgrades and cross-origin POSTs)
- * and is allowed: the check stops other sites from using a visitor's browser, not programs,
- * which can send any header they like.
+ * Policy on which web pages may use the server: with a list, pages served from those origins,
+ * and without one, every origin. Browsers always send Origin on WebSocket upgrades and
+ * cross-origin POSTs, so a request without it comes from a program and is allowed. The check
+ * stops other sites from using a visitor's browser, not programs, which can send any header.
  */
 export class OriginPolicy {
   readonly #allowed: ReadonlySet<string> | undefined;

@@ -8,12 +8,12 @@ interface Bucket {
 
 /**
  * Token buckets per key (a client address), in memory: each key may spend `perMinute` events
- * at once and regains them at `perMinute` per minute. The number of keys is capped so that a
- * client cycling through addresses cannot grow the map without bound; past the cap the least
+ * at once and regains them at `perMinute` per minute. The number of keys is capped, so a
+ * client cycling through addresses cannot grow the map without bound. Past the cap the least
  * recently seen key is forgotten, which only resets that key's limit.
  *
- * Each process keeps its own buckets, so with N game nodes behind one address a client gets
- * up to N times the budget; a proxy or Redis-backed limiter is needed for a cluster-wide one.
+ * NOTE: each process keeps its own buckets, so with N game nodes behind one address a client
+ * gets up to N times the budget. A cluster-wide limit needs a proxy or a Redis-backed limiter.
  */
 export class KeyedRateLimiter {
   readonly #capacity: number;
@@ -28,23 +28,31 @@ export class KeyedRateLimiter {
     this.#maxKeys = maxKeys;
   }
 
-  /** Takes one event for `key`; when none is left, says how long until the next one. */
+  /** Takes one event for `key`, or returns how many seconds until the next one when none is left. */
   take(key: string, now: number): RateVerdict {
     const bucket = this.#refilled(key, now);
     // Re-inserting keeps the map in least-recently-seen order for eviction.
     this.#buckets.delete(key);
     this.#buckets.set(key, bucket);
     this.#evictOverflow();
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerMs / 1000)) };
+    const verdict = this.#verdict(bucket);
+    if (verdict.allowed) bucket.tokens -= 1;
+    return verdict;
+  }
+
+  /** Checks whether `key` could take an event now, without taking one. */
+  peek(key: string, now: number): RateVerdict {
+    return this.#verdict(this.#refilled(key, now));
   }
 
   /** Number of keys currently tracked. */
   get size(): number {
     return this.#buckets.size;
+  }
+
+  #verdict(bucket: Bucket): RateVerdict {
+    if (bucket.tokens >= 1) return { allowed: true };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#ratePerMs / 1000)) };
   }
 
   #refilled(key: string, now: number): Bucket {
