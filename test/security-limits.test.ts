@@ -31,7 +31,7 @@ function nodeWith(overrides: Record<string, string>): { get: () => GameNode } {
 }
 
 describe("per-address rate limits", () => {
-  const current = nodeWith({ GUEST_RATE_PER_MINUTE: "3", JOIN_RATE_PER_MINUTE: "4" });
+  const current = nodeWith({ GUEST_RATE_PER_MINUTE: "3", JOIN_RATE_PER_MINUTE: "4", RATE_LIMIT_LOOPBACK: "true" });
 
   it("guest creation over the limit", async () => {
     const node = current.get();
@@ -76,8 +76,17 @@ describe("per-address rate limits", () => {
   });
 });
 
+describe("rate limits for local clients", () => {
+  const current = nodeWith({ GUEST_RATE_PER_MINUTE: "1" });
+
+  it("exempts loopback clients by default", async () => {
+    const node = current.get();
+    for (let index = 0; index < 3; index += 1) expect((await postGuest(node)).status).toBe(201);
+  });
+});
+
 describe("rate limits behind a trusted proxy", () => {
-  const current = nodeWith({ GUEST_RATE_PER_MINUTE: "2", TRUST_PROXY: "true" });
+  const current = nodeWith({ GUEST_RATE_PER_MINUTE: "2", TRUST_PROXY: "true", RATE_LIMIT_LOOPBACK: "true" });
 
   it("limit per proxy-appended address", async () => {
     const node = current.get();

@@ -66,6 +66,12 @@ const schema = z.object({
   GUEST_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(20),
   /** Matchmaking requests (joins) per minute per client address; 0 turns the limit off. */
   JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /**
+   * Apply the guest and join limits to clients on this machine (127.0.0.0/8, ::1) too. Off by
+   * default, so local load tests and development are not throttled; a reverse proxy on the same
+   * machine needs TRUST_PROXY, or every player counts as a local client.
+   */
+  RATE_LIMIT_LOOPBACK: booleanFlag.default(false),
   /** Take the client address from the last X-Forwarded-For entry, written by one reverse proxy. */
   TRUST_PROXY: booleanFlag.default(false),
   /** Comma-separated origins whose web pages may use the server; unset allows every origin. */

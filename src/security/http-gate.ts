@@ -27,6 +27,8 @@ export interface HttpGateSettings {
   guestPerMinute: number;
   /** Matchmaking requests (joins) per minute per address; 0 turns the limit off. */
   joinPerMinute: number;
+  /** Meter clients on this machine too; see RATE_LIMIT_LOOPBACK. */
+  limitLoopback?: boolean;
   log: Logger;
   now?: () => number;
 }
@@ -68,6 +70,7 @@ export class HttpGate {
     const route = limitedRoute(request.url);
     const limiter = route === undefined ? undefined : this.#limiters.get(route);
     if (route === undefined || limiter === undefined) return undefined;
+    if (!this.#settings.limitLoopback && isLoopback(ip)) return undefined;
     const verdict = limiter.take(rateLimitKey(ip), (this.#settings.now ?? Date.now)());
     if (verdict.allowed) return undefined;
     this.#logRejection(ip, "rate limited", { route });
@@ -91,6 +94,12 @@ export class HttpGate {
     if (!this.#logBudget.take(`${reason}|${rateLimitKey(ip)}`, Date.now()).allowed) return;
     this.#settings.log.warn({ ip, ...details }, `HTTP request rejected: ${reason} (further rejections of this address are not logged for a minute)`);
   }
+}
+
+/** True for 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6. */
+export function isLoopback(ip: string): boolean {
+  const address = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
 const DESCRIPTIONS: Record<LimitedRoute, string> = {

@@ -19,6 +19,7 @@ export type TransportSettings = Pick<
   | "TRUST_PROXY"
   | "GUEST_RATE_PER_MINUTE"
   | "JOIN_RATE_PER_MINUTE"
+  | "RATE_LIMIT_LOOPBACK"
 >;
 
 /** Controls the transport enforces, built once from the settings. */
@@ -56,6 +57,7 @@ export function buildTransportSecurity(settings: TransportSettings, log: Logger)
     trustProxy: settings.TRUST_PROXY,
     guestPerMinute: settings.GUEST_RATE_PER_MINUTE,
     joinPerMinute: settings.JOIN_RATE_PER_MINUTE,
+    limitLoopback: settings.RATE_LIMIT_LOOPBACK,
     log,
   });
   const anyHost = settings.HOST === "0.0.0.0" || settings.HOST === "::";
