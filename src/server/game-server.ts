@@ -9,7 +9,9 @@ import type { Logger } from "../logger.ts";
 import { GameMetrics } from "../metrics/game-metrics.ts";
 import { createArenaRoom } from "../rooms/ArenaRoom.ts";
 import type { Backends } from "./backends.ts";
+import { BullJobs } from "../jobs/bullmq-jobs.ts";
 import { mountApi } from "./routes/api.ts";
+import { mountDashboards } from "./routes/dashboards.ts";
 import { mountClient } from "./routes/client.ts";
 import { createTransport } from "./transport.ts";
 
@@ -89,6 +91,10 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
         res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       });
       mountApi(app, { ...backends, tokens, log, config });
+      if (config.ADMIN_PASSWORD) {
+        const queues = backends.jobs instanceof BullJobs ? [backends.jobs.scoresQueue, backends.jobs.profilesQueue] : [];
+        mountDashboards(app, { password: config.ADMIN_PASSWORD, trustProxy: config.TRUST_PROXY, queues, log });
+      }
       mountClient(app, log);
     },
   });
