@@ -11,7 +11,7 @@ import { FrameBudget } from "./frame-budget.ts";
 import { RoundLedger } from "./round-ledger.ts";
 import { SessionLink } from "./session-link.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
-import { grantCredit } from "./rules/input-credit.ts";
+import { grantCredit, MAX_QUEUED_INPUTS } from "./rules/input-credit.ts";
 import { clampDirection, stepPosition } from "./rules/movement.ts";
 import { collectOrbs, spawnOrb } from "./rules/orbs.ts";
 import { ArenaState, OrbState, PlayerState } from "./schema/ArenaState.ts";
@@ -231,6 +231,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
 
     seat.inputCredit = grantCredit(seat.inputCredit);
     const inputs = this.inputs.get(sessionId);
+    while (inputs.size > MAX_QUEUED_INPUTS) inputs.next();
     while (seat.inputCredit >= 1) {
       const input = inputs.next();
       if (!input) break;
@@ -272,6 +273,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     for (const [sessionId, player] of this.state.players) {
       const seat = this.#seats.get(sessionId);
       player.score = seat ? this.#ledger.enter(seat.playerId, seat.name) : 0;
+      // The new ledger must carry the session's epoch: with epoch 0 every live sync of this round
+      // is fenced, so no checkpoint is written and a node crash would lose the whole round.
+      if (seat) this.#ledger.setEpoch(seat.playerId, seat.epoch);
       // Inputs sent during the results phase would otherwise move the player at once.
       this.inputs.get(sessionId).clear();
     }

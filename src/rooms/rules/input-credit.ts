@@ -8,3 +8,10 @@ export const MAX_INPUT_CREDIT = 3;
 export function grantCredit(credit: number): number {
   return Math.min(MAX_INPUT_CREDIT, credit + 1);
 }
+
+/**
+ * Inputs a client may have waiting at the start of a step. A client whose inputs pile up (its
+ * timer ran fast, or the room stalled) would otherwise stay that many steps behind for as long
+ * as it sends at the tick rate; older inputs beyond this are skipped instead.
+ */
+export const MAX_QUEUED_INPUTS = 2;
