@@ -1,18 +1,20 @@
 /**
- * Chat panel: message log, input form and collapse toggle. All message text is written with
- * textContent, so a message can never inject markup.
+ * Chat panel: message log, channel switch (this room or every arena of the cluster), input
+ * form and collapse toggle. All message text is written with textContent, so a message can
+ * never inject markup.
  */
 import { CHAT_MAX_LENGTH } from "../../src/rooms/rules/constants.ts";
 import { byId, byIdOfType, createElement, setText } from "./dom.ts";
+import { isChatChannel, loadChatChannel, saveChatChannel } from "./chat-channel.ts";
 import { t } from "./i18n.ts";
-import type { ChatMessage } from "./messages.ts";
+import type { ChatChannel, ChatMessage } from "./messages.ts";
 
 const MAX_LOG_ENTRIES = 60;
 /** Below this viewport width the chat starts collapsed, so it does not cover the field. */
 const NARROW_VIEWPORT_PX = 640;
 
 export interface ChatCallbacks {
-  send(text: string): void;
+  send(text: string, channel: ChatChannel): void;
   /** Returns keyboard focus to the game field. */
   returnToGame(): void;
 }
@@ -22,6 +24,7 @@ export class ChatPanel {
   private readonly log = byId("chat-log");
   private readonly form = byIdOfType("chat-form", HTMLFormElement);
   private readonly input = byIdOfType("chat-input", HTMLInputElement);
+  private readonly channel = byIdOfType("chat-channel", HTMLSelectElement);
   private readonly toggle = byIdOfType("chat-toggle", HTMLButtonElement);
   private readonly unread = byId("chat-unread");
   private readonly hint = byId("chat-hint");
@@ -35,6 +38,8 @@ export class ChatPanel {
     this.input.addEventListener("keydown", (event) => this.onInputKey(event));
     this.input.addEventListener("input", () => this.showLengthHint());
     this.toggle.addEventListener("click", () => this.setOpen(!this.isOpen()));
+    this.channel.value = loadChatChannel();
+    this.channel.addEventListener("change", () => this.onChannelChange());
     this.setOpen(window.innerWidth >= NARROW_VIEWPORT_PX);
     this.refreshPlaceholder();
   }
@@ -83,6 +88,7 @@ export class ChatPanel {
 
   setEnabled(enabled: boolean): void {
     this.input.disabled = !enabled;
+    this.channel.disabled = !enabled;
     for (const button of this.form.querySelectorAll("button")) {
       button.disabled = !enabled;
     }
@@ -125,11 +131,19 @@ export class ChatPanel {
       return;
     }
     if (text !== "") {
-      this.callbacks.send(text);
+      this.callbacks.send(text, this.selectedChannel());
     }
     this.input.value = "";
     this.showLengthHint();
     this.callbacks.returnToGame();
+  }
+
+  private selectedChannel(): ChatChannel {
+    return isChatChannel(this.channel.value) ? this.channel.value : "room";
+  }
+
+  private onChannelChange(): void {
+    saveChatChannel(this.selectedChannel());
   }
 
   private onInputKey(event: KeyboardEvent): void {

@@ -19,6 +19,11 @@ export const CLOSE_FAILED_TO_RECONNECT = 4003;
 
 /** Colyseus matchmaking code when a room's onAuth returned a falsy value (ErrorCode.AUTH_FAILED). */
 const MATCHMAKE_AUTH_FAILED = 525;
+/**
+ * Colyseus matchmaking code for a joinById that cannot take the player (ErrorCode.MATCHMAKE_INVALID_ROOM_ID).
+ * Colyseus 0.18 writes `room "<id>" is locked` for a full or locked room and `room "<id>" not found` otherwise.
+ */
+const MATCHMAKE_INVALID_ROOM_ID = 522;
 
 export class GameError extends Error {
   override name = "GameError";
@@ -102,6 +107,9 @@ export function toGameError(error: unknown): GameError {
   }
   if (code === null || error instanceof TypeError) {
     return new GameError("SERVER_UNREACHABLE", message);
+  }
+  if (code === MATCHMAKE_INVALID_ROOM_ID) {
+    return new GameError(/\blocked\b/.test(message) ? "ROOM_FULL" : "ROOM_NOT_FOUND", message);
   }
   return new GameError(codeForHttpStatus(code), message);
 }

@@ -8,12 +8,16 @@ import type { MoveDirection } from "../../src/rooms/rules/movement.ts";
 import type { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
 import type { ArenaState, PlayerState } from "../../src/rooms/schema/ArenaState.ts";
 import type { ArenaRoom } from "./connection.ts";
+import { roomAddress } from "./game-nodes.ts";
 import { RemoteInterpolator } from "./interpolation.ts";
 import {
+  parseAnnouncement,
   parseChatMessage,
   parseErrorNotice,
   parseRoundResults,
   parseWelcome,
+  type Announcement,
+  type ChatChannel,
   type ChatMessage,
   type ErrorNotice,
   type RoundResults,
@@ -33,12 +37,17 @@ export interface RoundInfo {
   nextRoundAt: number;
   ownScore: number;
   playerCount: number;
+  /** Players connected anywhere in the cluster, 0 until the room first counted them. */
+  online: number;
 }
 
 /** Netcode numbers for the `?debug` readout and automated browser checks. */
 export interface DebugSnapshot {
   /** The own player's id from the welcome message, "" before it arrived. */
   ownPlayerId: string;
+  roomId: string;
+  /** host:port of the node that runs the room. */
+  node: string | null;
   phase: Phase | null;
   /** Server clock minus browser clock, in ms. */
   clockOffset: number;
@@ -57,6 +66,7 @@ export interface DebugSnapshot {
 export interface SessionListeners {
   onWelcome(welcome: Welcome): void;
   onChat(message: ChatMessage): void;
+  onAnnouncement(announcement: Announcement): void;
   onResults(results: RoundResults): void;
   onNotice(notice: ErrorNotice): void;
   onPhaseChange(phase: Phase, round: number): void;
@@ -90,6 +100,7 @@ export class GameSession {
     room.onStateChange(() => this.onPatch());
     room.onMessage("welcome", (payload: unknown) => this.forward(parseWelcome(payload), (welcome) => this.onWelcome(welcome)));
     room.onMessage("chat", (payload: unknown) => this.forward(parseChatMessage(payload), listeners.onChat));
+    room.onMessage("announcement", (payload: unknown) => this.forward(parseAnnouncement(payload), listeners.onAnnouncement));
     room.onMessage("results", (payload: unknown) => this.forward(parseRoundResults(payload), listeners.onResults));
     room.onMessage("error", (payload: unknown) => this.forward(parseErrorNotice(payload), listeners.onNotice));
     this.timers.push(window.setInterval(() => this.sendInput(), INPUT_INTERVAL_MS));
@@ -97,9 +108,12 @@ export class GameSession {
     this.measurePing();
   }
 
-  /** Sends a chat message with a random id, so the server delivers a resent copy only once. */
-  sendChat(text: string): void {
-    this.room.send("chat", { text, id: randomMessageId() });
+  /**
+   * Sends a chat message to this room or, on the global channel, to every arena of the
+   * cluster. The random id makes the server deliver a resent copy only once.
+   */
+  sendChat(text: string, channel: ChatChannel): void {
+    this.room.send("chat", { text, id: randomMessageId(), channel });
   }
 
   /** Distance of the last prediction correction, in field units. */
@@ -138,6 +152,7 @@ export class GameSession {
       nextRoundAt: finiteOr(state.nextRoundAt, 0),
       ownScore: finiteOr(self?.score, 0),
       playerCount: state.players.size,
+      online: finiteOr(state.online, 0),
     };
   }
 
@@ -187,6 +202,8 @@ export class GameSession {
     }
     return {
       ownPlayerId: this.ownPlayerId,
+      roomId: this.room.roomId,
+      node: roomAddress(this.room),
       phase: this.lastPhase,
       clockOffset: this.clock.offset,
       seq: this.seq,

@@ -1,4 +1,4 @@
-/** Heads-up display: own score, round number, round timer, player count and ping. */
+/** Heads-up display: own score, round number, round timer, player counts (room and cluster) and ping. */
 import type { RoundInfo } from "./game-session.ts";
 import { t } from "./i18n.ts";
 import { byId, setText } from "./dom.ts";
@@ -13,6 +13,7 @@ export class Hud {
   private readonly timerLabel = byId("hud-timer-label");
   private readonly timer = byId("hud-timer");
   private readonly players = byId("hud-players");
+  private readonly online = byId("hud-online");
   private readonly pingPill = byId("hud-ping");
   private readonly ping = byId("hud-ping-value");
   private readonly pingQuality = byId("hud-ping-quality");
@@ -25,6 +26,7 @@ export class Hud {
       setText(this.round, "");
       setText(this.timer, "–:––");
       setText(this.players, "–");
+      setText(this.online, "–");
     } else {
       this.showRound(info, now);
     }
@@ -39,6 +41,8 @@ export class Hud {
     setText(this.score, String(info.ownScore));
     setText(this.round, info.round > 0 ? t("hud.round", { round: info.round }) : "");
     setText(this.players, String(info.playerCount));
+    // The room counts the cluster every few seconds; until then 0 would be wrong, so it shows a dash.
+    setText(this.online, info.online > 0 ? String(info.online) : "–");
     const playing = info.phase === "playing";
     setText(this.timerLabel, t(playing ? "hud.timeLeft" : "hud.nextRound"));
     const deadline = playing ? info.roundEndsAt : info.nextRoundAt;

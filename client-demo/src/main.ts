@@ -1,22 +1,26 @@
 /**
- * Entry point: creates the UI panels, connects them to the network session and runs the
- * render loop.
+ * Entry point: creates the UI panels, leads the player from the name form through the lobby
+ * into an arena, connects the panels to the network session and runs the render loop.
  */
 import type { MoveDirection } from "../../src/rooms/rules/movement.ts";
+import { AnnouncementBanner } from "./announcement-banner.ts";
 import { ChatPanel } from "./chat.ts";
-import { ArenaConnection, type ArenaRoom, type ConnectionState } from "./connection.ts";
+import { ArenaConnection, QUICK_PLAY, type ArenaRoom, type ConnectionState, type JoinTarget } from "./connection.ts";
 import { isDebugEnabled, mountDebugOverlay } from "./debug-overlay.ts";
 import { byId, byIdOfType } from "./dom.ts";
 import { GameError, findErrorCode } from "./errors.ts";
+import { GameNodes } from "./game-nodes.ts";
 import { GameSession, type Phase, type RoundInfo } from "./game-session.ts";
 import { Hud } from "./hud.ts";
-import { getLocale, onLocaleChange, t, translateDocument } from "./i18n.ts";
+import { getLocale, onLocaleChange, t, translateDocument, type DisplayErrorCode } from "./i18n.ts";
 import { loadIdentity } from "./identity.ts";
 import { JoinForm } from "./join-form.ts";
 import { Joystick, revealJoystickOnTouch } from "./joystick.ts";
 import { KeyboardInput, isTextEntryTarget, isTypingTarget } from "./keyboard.ts";
 import { mountLanguageSwitch } from "./language-switch.ts";
 import { LeaderboardPanel } from "./leaderboard.ts";
+import { LobbyConnection } from "./lobby-connection.ts";
+import { LobbyView } from "./lobby-view.ts";
 import type { FrameTrace } from "./frame-trace.ts";
 import type { ErrorNotice, RoundResults, Welcome } from "./messages.ts";
 import { Renderer, type FrameView } from "./render.ts";
@@ -31,10 +35,22 @@ class App {
   private readonly hud = new Hud();
   private readonly leaderboard = new LeaderboardPanel();
   private readonly results = new ResultsOverlay();
-  private readonly chat = new ChatPanel({ send: (text) => this.session?.sendChat(text), returnToGame: () => this.focusGame() });
+  private readonly chat = new ChatPanel({ send: (text, channel) => this.session?.sendChat(text, channel), returnToGame: () => this.focusGame() });
+  private readonly announcements = new AnnouncementBanner();
+  private readonly changeArena = byIdOfType("change-arena", HTMLButtonElement);
   private readonly status = new StatusView((action) => void this.onStatusAction(action));
-  private readonly joinForm = new JoinForm((name) => void this.start(name));
-  private readonly connection = new ArenaConnection({
+  private readonly joinForm = new JoinForm((name) => this.start(name));
+  private readonly nodes = new GameNodes();
+  private readonly lobbyView = new LobbyView({
+    onQuickPlay: () => void this.enterArena(QUICK_PLAY),
+    onJoin: (listing) => void this.enterArena({ kind: "arena", roomId: listing.roomId }),
+    onChangeName: () => void this.showNameForm(),
+  });
+  private readonly lobby = new LobbyConnection(this.nodes, {
+    onListings: (listings) => this.lobbyView.setListings(listings),
+    onStatus: (status) => this.lobbyView.setStatus(status),
+  });
+  private readonly connection = new ArenaConnection(this.nodes, {
     onState: (state) => this.onConnectionState(state),
     onRoom: (room) => this.onRoom(room),
   });
@@ -52,6 +68,7 @@ class App {
     revealJoystickOnTouch(document.body);
     onLocaleChange(() => this.onLocaleChanged());
     window.addEventListener("keydown", (event) => this.onGlobalKey(event));
+    this.changeArena.addEventListener("click", () => void this.returnToLobby());
     this.chat.setEnabled(false);
     const stored = loadIdentity();
     this.leaderboard.setOwnPlayerId(stored?.playerId ?? "");
@@ -62,10 +79,35 @@ class App {
     requestAnimationFrame((now) => this.renderFrame(now));
   }
 
-  private async start(name: string): Promise<void> {
+  /** Takes the name from the form and shows the lobby; the guest is created at the first join. */
+  private start(name: string): void {
     this.name = name;
     this.joinForm.hide();
-    await this.connection.start(name);
+    this.showLobby();
+  }
+
+  private showLobby(error: DisplayErrorCode | null = null): void {
+    this.lobbyView.show(this.name, error);
+    void this.lobby.open();
+  }
+
+  /** Leaves the lobby room, because a player in an arena needs no live listings, and joins `target`. */
+  private async enterArena(target: JoinTarget): Promise<void> {
+    this.lobbyView.hide();
+    void this.lobby.close();
+    await this.connection.start(this.name, target);
+  }
+
+  private async returnToLobby(): Promise<void> {
+    await this.connection.leave();
+    this.showLobby();
+  }
+
+  private async showNameForm(): Promise<void> {
+    this.lobbyView.hide();
+    void this.lobby.close();
+    await this.connection.leave();
+    this.joinForm.show(this.name);
   }
 
   private onRoom(room: ArenaRoom): void {
@@ -74,6 +116,7 @@ class App {
     this.session = new GameSession(room, () => this.readDirection(), {
       onWelcome: (welcome) => this.onWelcome(welcome),
       onChat: (message) => this.chat.add(message),
+      onAnnouncement: (announcement) => this.announcements.show(announcement),
       onResults: (results) => {
         this.lastResults = results;
       },
@@ -98,8 +141,10 @@ class App {
   private onConnectionState(state: ConnectionState): void {
     this.connectionState = state;
     const nameRejected = state.kind === "failed" && state.error.code === "NAME_INVALID";
-    this.status.show(nameRejected ? { kind: "idle" } : state);
+    const chosenArenaRefused = state.kind === "failed" && this.isChosenArenaRefusal(state.error.code);
+    this.status.show(nameRejected || chosenArenaRefused ? { kind: "idle" } : state);
     this.chat.setEnabled(state.kind === "connected");
+    this.changeArena.hidden = state.kind !== "connected";
     if (state.kind !== "connected") {
       this.hud.setPing(null);
     }
@@ -114,15 +159,25 @@ class App {
     if (nameRejected) {
       this.joinForm.show(this.name, "NAME_INVALID");
     }
+    if (chosenArenaRefused && state.kind === "failed") {
+      // The list is the place to pick another arena, so the player goes back there with the reason.
+      this.showLobby(state.error.code);
+    }
+  }
+
+  /** Returns true for a full or closed arena that the player picked from the list, as opposed to Quick play. */
+  private isChosenArenaRefusal(code: DisplayErrorCode): boolean {
+    return this.connection.target.kind === "arena" && (code === "ROOM_FULL" || code === "ROOM_NOT_FOUND");
   }
 
   private async onStatusAction(action: StatusAction): Promise<void> {
     if (action === "changeName") {
-      await this.connection.leave();
-      this.joinForm.show(this.name);
-      return;
+      await this.showNameForm();
+    } else if (action === "chooseArena") {
+      await this.returnToLobby();
+    } else {
+      await this.connection.retry();
     }
-    await this.connection.retry();
   }
 
   private onPhaseChange(phase: Phase): void {
@@ -149,6 +204,7 @@ class App {
     this.leaderboard.render();
     this.status.render();
     this.joinForm.refreshLanguage();
+    this.lobbyView.refreshLanguage();
   }
 
   /**
@@ -157,7 +213,7 @@ class App {
    * on Escape, so a keyboard player always has one key back to the field.
    */
   private onGlobalKey(event: KeyboardEvent): void {
-    if (this.session === null || this.joinForm.visible || isTypingTarget(event.target)) {
+    if (this.session === null || this.joinForm.visible || this.lobbyView.visible || isTypingTarget(event.target)) {
       return;
     }
     if (event.key === "Escape") {
@@ -174,7 +230,7 @@ class App {
 
   /** Movement is zero while the player types or the game is not in front, so text never moves the player. */
   private readDirection(): MoveDirection {
-    if (this.joinForm.visible || isTextEntryTarget(document.activeElement)) {
+    if (this.joinForm.visible || this.lobbyView.visible || isTextEntryTarget(document.activeElement)) {
       return { dx: 0, dy: 0 };
     }
     const keys = this.keyboard.direction();

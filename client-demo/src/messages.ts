@@ -1,6 +1,12 @@
 /** Shapes and validators of the room messages the server broadcasts. */
 import { CHAT_MAX_LENGTH, NAME_MAX_LENGTH } from "../../src/rooms/rules/constants.ts";
 
+/**
+ * Maximum length of an announcement, as src/rooms/cluster-messages.ts allows it. That file is
+ * not imported because it would pull zod into the browser bundle.
+ */
+const ANNOUNCEMENT_MAX_LENGTH = 500;
+
 export type ChatChannel = "room" | "global";
 
 export interface ChatMessage {
@@ -26,6 +32,13 @@ export interface Welcome {
   playerId: string;
   /** Server epoch milliseconds when the message was sent. */
   serverNow: number;
+}
+
+/** A message from an administrator to every player of the cluster. */
+export interface Announcement {
+  text: string;
+  /** Server epoch milliseconds when it was published. */
+  sentAt: number;
 }
 
 /** A notice the server may send to one client, for example when it rate-limits chat. */
@@ -108,4 +121,17 @@ export function parseWelcome(value: unknown): Welcome | null {
     return null;
   }
   return { playerId, serverNow };
+}
+
+/** Validates an `announcement` broadcast. An overlong text is cut instead of rejected. */
+export function parseAnnouncement(value: unknown): Announcement | null {
+  const record = asRecord(value);
+  if (record === null) {
+    return null;
+  }
+  const { text, sentAt } = record;
+  if (typeof text !== "string" || text.trim() === "" || typeof sentAt !== "number" || !Number.isFinite(sentAt)) {
+    return null;
+  }
+  return { text: text.slice(0, ANNOUNCEMENT_MAX_LENGTH), sentAt };
 }

@@ -22,12 +22,13 @@ const PILL_STATES: Record<ConnectionState["kind"], { state: PillState; label: Me
   failed: { state: "offline", label: "status.offline" },
 };
 
-export type StatusAction = "retry" | "playHere" | "changeName";
+export type StatusAction = "retry" | "playHere" | "changeName" | "chooseArena";
 
 const ACTION_LABELS: Record<StatusAction, MessageKey> = {
   retry: "action.retry",
   playHere: "action.playHere",
   changeName: "action.changeName",
+  chooseArena: "action.chooseArena",
 };
 
 /** Returns the actions a player can take after each failure. The first one gets keyboard focus. */
@@ -38,8 +39,19 @@ function actionsFor(code: DisplayErrorCode): StatusAction[] {
     case "NAME_INVALID":
       return ["changeName"];
     default:
-      return ["retry", "changeName"];
+      return ["retry", "chooseArena"];
   }
+}
+
+/** Banner text of an automatic rejoin: why, and when the next attempt starts (0 s: under way). */
+function rejoinText(reason: GameError, seconds: number): string {
+  if (reason.code === "NODE_DOWN") {
+    return seconds > 0 ? t("status.movingNodeRetry", { seconds }) : t("status.movingNode");
+  }
+  if (reason.code === "CONNECTION_LOST") {
+    return seconds > 0 ? t("status.rejoiningLost", { seconds }) : t("status.rejoiningLostNow");
+  }
+  return seconds > 0 ? t("status.rejoiningRestart", { seconds }) : t("status.rejoiningRestartNow");
 }
 
 export class StatusView {
@@ -81,8 +93,7 @@ export class StatusView {
       setText(this.banner, t("status.reconnecting"));
     } else if (state.kind === "rejoining") {
       const seconds = Math.max(0, Math.ceil((state.at - Date.now()) / 1000));
-      const key = state.reason.code === "CONNECTION_LOST" ? "status.rejoiningLost" : "status.rejoiningRestart";
-      setText(this.banner, t(key, { seconds }));
+      setText(this.banner, rejoinText(state.reason, seconds));
     }
   }
 
@@ -127,7 +138,8 @@ export class StatusView {
   }
 
   private createButton(action: StatusAction): HTMLButtonElement {
-    const button = createElement("button", action === "changeName" ? "secondary" : "primary", t(ACTION_LABELS[action]));
+    const primary = action === "retry" || action === "playHere";
+    const button = createElement("button", primary ? "primary" : "secondary", t(ACTION_LABELS[action]));
     button.type = "button";
     button.addEventListener("click", () => this.onAction(action));
     return button;

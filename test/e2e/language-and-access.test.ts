@@ -77,6 +77,10 @@ describe("languages, keyboard and phones", () => {
     expect(await page.getByLabel("Your name").count()).toBe(1);
     await page.keyboard.type("Keys");
     await page.keyboard.press("Enter");
+    // The lobby opens with Quick play focused, so a second Enter joins.
+    await game.lobby.waitFor({ state: "visible" });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("lobby-quick-play");
+    await page.keyboard.press("Enter");
     await game.waitUntilPlaying();
 
     const start = (await game.debug()).predicted;

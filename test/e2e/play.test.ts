@@ -38,7 +38,9 @@ describe("playing in the browser", () => {
     await page.getByRole("heading", { name: "Join the arena" }).waitFor();
     await page.getByLabel("Your name").fill("Nova");
     await game.screenshot("join-desktop-en");
-    await page.getByRole("button", { name: "Play" }).click();
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    await page.getByRole("heading", { name: "Choose an arena" }).waitFor();
+    await page.getByRole("button", { name: "Quick play" }).click();
 
     await game.waitUntilPlaying();
     expect(await game.connection.textContent()).toBe("Connected");

@@ -3,6 +3,7 @@
  * when time is up, the all-time leaderboard updated with the round, and the next round.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RARE_ORB_VALUE } from "../../src/rooms/rules/constants.ts";
 import { launchBrowser, PHONE, type Browser } from "./support/browser.ts";
 import { GamePage } from "./support/game-page.ts";
 import { startGameServer, type GameServer } from "./support/game-server.ts";
@@ -63,9 +64,11 @@ describe("round end and leaderboard", () => {
     expect(Number(await ownEntry.locator(".points").textContent())).toBe(points);
     await game.screenshot("leaderboard-desktop-en");
 
-    // The next round starts with an empty score and the overlay gone.
+    // The next round starts with an empty score and the overlay gone. An orb can spawn under the
+    // idle player and be collected in the first tick (an estimated 3 % of round starts: 48 orbs,
+    // 28 units pickup reach, a 2000 x 2000 field), so one orb may count.
     await results.waitFor({ state: "hidden", timeout: (RESULTS_SECONDS + 2) * 1000 });
-    expect(await game.score.textContent()).toBe("0");
+    expect(Number(await game.score.textContent())).toBeLessThanOrEqual(RARE_ORB_VALUE);
     expect(await page.locator("#hud-timer-label").textContent()).toBe("Time left");
   });
 

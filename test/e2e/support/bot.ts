@@ -2,13 +2,13 @@
  * A second player driven from the test process through @colyseus/sdk, as another person's
  * browser would be: a guest created over HTTP, the same room, inputs at the client's 20 Hz.
  */
-import { Client, type Room } from "@colyseus/sdk";
+import { Client, type Room, type SeatReservation } from "@colyseus/sdk";
 import { TICK_RATE } from "../../../src/rooms/rules/constants.ts";
 import type { PlayerView } from "../../support/arena-view.ts";
 
 const INPUT_INTERVAL_MS = 1000 / TICK_RATE;
 /** Room messages the bot receives but does not use. Empty handlers keep the SDK from warning. */
-const IGNORED_MESSAGES = ["welcome", "chat", "results", "error"];
+const IGNORED_MESSAGES = ["welcome", "chat", "results", "error", "announcement"];
 
 export class Bot {
   private seq = 0;
@@ -17,6 +17,8 @@ export class Bot {
   private constructor(
     readonly room: Room,
     readonly playerId: string,
+    /** host:port of the node that runs the bot's room, when the server has a PUBLIC_ADDRESS. */
+    readonly publicAddress: string | undefined = undefined,
   ) {
     for (const type of IGNORED_MESSAGES) {
       room.onMessage(type, () => undefined);
@@ -24,17 +26,54 @@ export class Bot {
   }
 
   static async join(baseUrl: string, name: string): Promise<Bot> {
-    const response = await fetch(`${baseUrl}/api/guest`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name }),
-    });
-    if (response.status !== 201) {
-      throw new Error(`guest creation for the bot returned HTTP ${response.status}: ${await response.text()}`);
-    }
-    const guest = (await response.json()) as { playerId: string; token: string };
+    const guest = await createGuest(baseUrl, name);
     const room = await new Client(baseUrl).joinOrCreate("arena", { token: guest.token });
     return new Bot(room, guest.playerId);
+  }
+
+  /** Joins the arena `roomId` through the node at `baseUrl`, wherever that arena is. */
+  static async joinRoom(baseUrl: string, name: string, roomId: string): Promise<Bot> {
+    const guest = await createGuest(baseUrl, name);
+    const room = await new Client(baseUrl).joinById(roomId, { token: guest.token });
+    return new Bot(room, guest.playerId);
+  }
+
+  /** Creates a new arena through the node at `baseUrl` and joins it. The placement decides which node runs it. */
+  static async create(baseUrl: string, name: string): Promise<Bot> {
+    const guest = await createGuest(baseUrl, name);
+    const response = await fetch(`${baseUrl}/matchmake/create/arena`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: guest.token }),
+    });
+    const reservation = (await response.json()) as SeatReservation;
+    if (response.status !== 200 || typeof reservation.roomId !== "string") {
+      throw new Error(`creating an arena for the bot returned HTTP ${response.status}: ${JSON.stringify(reservation)}`);
+    }
+    const room = await new Client(baseUrl).consumeSeatReservation(reservation);
+    return new Bot(room, guest.playerId, reservation.publicAddress);
+  }
+
+  /**
+   * Seats one bot in an arena of its own on each node of `publicAddresses`, creating arenas
+   * through `baseUrl` until every node has one, because the server's placement spreads new
+   * rooms over the nodes rather than letting the caller choose. A bot whose arena landed on a
+   * node that already has one leaves again, which closes that arena.
+   */
+  static async createOnEveryNode(baseUrl: string, publicAddresses: string[], namePrefix: string): Promise<Map<string, Bot>> {
+    const bots = new Map<string, Bot>();
+    for (let attempt = 1; bots.size < publicAddresses.length; attempt += 1) {
+      if (attempt > publicAddresses.length * 4) {
+        throw new Error(`no arena landed on ${publicAddresses.filter((address) => !bots.has(address)).join(", ")} after ${attempt - 1} creations`);
+      }
+      const bot = await Bot.create(baseUrl, `${namePrefix}${attempt}`);
+      if (bot.publicAddress !== undefined && publicAddresses.includes(bot.publicAddress) && !bots.has(bot.publicAddress)) {
+        bots.set(bot.publicAddress, bot);
+      } else {
+        await bot.leave();
+      }
+    }
+    return bots;
   }
 
   /** The bot's player as the server last reported it. */
@@ -70,4 +109,16 @@ export class Bot {
     // A room the server already closed never confirms the leave, so give it a bounded wait.
     await Promise.race([this.room.leave().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000))]);
   }
+}
+
+async function createGuest(baseUrl: string, name: string): Promise<{ playerId: string; token: string }> {
+  const response = await fetch(`${baseUrl}/api/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`guest creation for the bot returned HTTP ${response.status}: ${await response.text()}`);
+  }
+  return (await response.json()) as { playerId: string; token: string };
 }

@@ -1,6 +1,7 @@
 /**
- * What a player does on the game page, written once for every test: open it, join, read the
- * HUD, and read the netcode numbers that `?debug` exposes on `window`.
+ * What a player does on the game page, written once for every test: open it, enter a name,
+ * pick an arena in the lobby, read the HUD, and read the netcode numbers that `?debug`
+ * exposes on `window`.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -20,6 +21,19 @@ export class GamePage {
 
   get nameInput(): Locator {
     return this.page.locator("#join-name");
+  }
+
+  get lobby(): Locator {
+    return this.page.locator("#lobby");
+  }
+
+  get quickPlayButton(): Locator {
+    return this.page.locator("#lobby-quick-play");
+  }
+
+  /** Returns the lobby row of an arena on the node with this public address (host:port). */
+  arenaRowOn(publicAddress: string): Locator {
+    return this.page.locator(`#lobby-list li[data-node="${publicAddress}"]`);
   }
 
   get score(): Locator {
@@ -56,11 +70,22 @@ export class GamePage {
     await this.nameInput.waitFor({ state: "visible" });
   }
 
-  /** Types a name into the join form, submits it with Enter and waits until the game runs. */
+  /** Types a name into the join form, submits it with Enter, picks Quick play and waits until the game runs. */
   async join(name: string): Promise<void> {
+    await this.enterLobby(name);
+    await this.quickPlay();
+    await this.waitUntilPlaying();
+  }
+
+  /** Types a name into the join form, submits it with Enter and waits for the lobby. */
+  async enterLobby(name: string): Promise<void> {
     await this.nameInput.fill(name);
     await this.nameInput.press("Enter");
-    await this.waitUntilPlaying();
+    await this.lobby.waitFor({ state: "visible" });
+  }
+
+  async quickPlay(): Promise<void> {
+    await this.quickPlayButton.click();
   }
 
   /** Waits until the HUD says connected and the first state with the own player arrived. */

@@ -27,7 +27,7 @@ export interface ServerSettings {
  * Variables of the child process. Only values the tests chose are passed on top of PATH and
  * HOME, so a variable set in the developer's shell cannot change what the server does.
  */
-function processEnvironment(config: Config, settings: ServerSettings): Record<string, string> {
+export function processEnvironment(config: Config, settings: ServerSettings): Record<string, string> {
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((name) => {
       const value = process.env[name];

@@ -1,6 +1,7 @@
 /**
- * A game server in a child process (`node --import tsx src/server/main.ts`), so a test can stop
- * it with SIGTERM like an operator would and start it again on the same port.
+ * A game server (or a job worker) in a child process (`node --import tsx src/server/main.ts`),
+ * so a test can stop it with SIGTERM like an operator would, kill it with SIGKILL like a crash
+ * would, and start it again on the same port.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -15,9 +16,14 @@ export class ServerProcess {
   private child: ChildProcess | null = null;
   private readonly output: string[] = [];
 
+  /**
+   * @param baseUrl where the process responds to `GET /healthz` once it is ready
+   * @param entry the TypeScript file to run, relative to the repository root
+   */
   constructor(
     private readonly environment: Record<string, string>,
     readonly baseUrl: string,
+    private readonly entry = "src/server/main.ts",
   ) {}
 
   /** Starts the server and resolves once /healthz returns 200. */
@@ -27,7 +33,7 @@ export class ServerProcess {
     }
     // Node runs tsx as a loader in the same process, so SIGTERM reaches the server itself and
     // not a wrapper that might not forward it.
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", this.entry], {
       cwd: REPOSITORY_ROOT,
       env: this.environment,
       stdio: ["ignore", "pipe", "pipe"],
@@ -58,6 +64,21 @@ export class ServerProcess {
     }
   }
 
+  /** Kills the process with SIGKILL, as a crash or an out-of-memory kill would, and waits for the exit. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === null) {
+      return;
+    }
+    this.child = null;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    const exited = once(child, "exit");
+    child.kill("SIGKILL");
+    await exited;
+  }
+
   /** Returns the last lines the server printed, for failure messages. */
   recentOutput(): string {
     return this.output.join("\n");
@@ -76,14 +97,14 @@ export class ServerProcess {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new Error(`the game server exited with code ${child.exitCode} while starting:\n${this.recentOutput()}`);
+        throw new Error(`${this.entry} exited with code ${child.exitCode} while starting:\n${this.recentOutput()}`);
       }
       if (await this.healthy()) {
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`the game server did not answer /healthz within ${READY_TIMEOUT_MS} ms:\n${this.recentOutput()}`);
+    throw new Error(`${this.entry} did not answer ${this.baseUrl}/healthz within ${READY_TIMEOUT_MS} ms:\n${this.recentOutput()}`);
   }
 
   private async healthy(): Promise<boolean> {
