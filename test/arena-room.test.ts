@@ -112,3 +112,38 @@ describe.each(BACKEND_MODES)("arena room rules ($name)", (mode) => {
     expect(await received).toMatchObject({ name: "Alice", text: "hello arena", channel: "room" });
   });
 });
+
+describe("arena room reconnection", () => {
+  let env: TestEnvironment;
+  let node: GameNode;
+
+  beforeAll(async () => {
+    env = await BACKEND_MODES[0]!.createEnvironment({ RECONNECT_SECONDS: "10" });
+    node = await startGameNode(env);
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    await env?.cleanup();
+  });
+
+  it("puts a dropped player back into the same seat", async () => {
+    const guest = await node.createGuest("Dropper");
+    const room = await node.client().create("arena", { token: guest.token });
+    const joinedAt = Date.now();
+    room.onMessage("*", () => undefined);
+    await waitFor("own player in state", () => (arenaView(room).players?.get(room.sessionId) ? true : undefined));
+    // The SDK reconnects on its own only once the room has been joined for 5 s.
+    await waitFor("the SDK's minimum uptime for reconnection", () => (Date.now() - joinedAt > 5200 ? true : undefined), 8000, 100);
+    const reconnected = new Promise<void>((resolve) => room.onReconnect(() => resolve()));
+
+    const socket = (room.connection.transport as unknown as { ws: { terminate(): void } }).ws;
+    socket.terminate();
+
+    await reconnected;
+    await waitFor("the seat connected again", () => (arenaView(room).players.get(room.sessionId)?.connected ? true : undefined));
+    const lastSeq = await sendInputs(room, 1, 3, 1, 0);
+    await waitFor("inputs applied after the reconnection", () => (arenaView(room).players.get(room.sessionId)?.lastSeq === lastSeq ? true : undefined));
+    await room.leave();
+  });
+});

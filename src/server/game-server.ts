@@ -1,3 +1,4 @@
+import "./node-compat.ts";
 import { defineRoom, defineServer, LobbyRoom, matchMaker, type Server } from "@colyseus/core";
 import { startNodeWatchdog } from "../cluster/node-watchdog.ts";
 import { createRoomPlacement } from "../cluster/room-placement.ts";
