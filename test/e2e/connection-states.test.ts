@@ -96,10 +96,8 @@ describe("connection states", () => {
     await game.banner.waitFor({ state: "hidden" });
     const after = await game.debug();
     expect(after.ownPlayerId).toBe(before.ownPlayerId);
-    // TODO: the seat itself is not resumed on Node.js 20. Colyseus 0.18.17 compares the resumed
-    // socket with the global `WebSocket.OPEN` (Room._onJoin), which Node 20 does not define, so
-    // the server closes it with 4003 and the page joins again as the same player. Once the server
-    // defines that global, also assert after.roomId === before.roomId and after.seq >= before.seq.
+    expect(before.roomId).not.toBe("");
+    expect(after.roomId).toBe(before.roomId);
 
     // The game works again: the player moves.
     await game.page.locator("#game").focus();
