@@ -90,6 +90,13 @@ export class SessionLink {
     }
 
     const { presence, channels, nodeId } = this.#options;
+    const message: SessionReplacedMessage = { playerId: replaced.playerId, sessionId: replaced.sessionId, epoch: replaced.epoch, byNode: nodeId };
+    // A node that no longer listens on its Colyseus process channel is gone; nobody would confirm.
+    if (!(await this.#nodeIsAlive(replaced.nodeId))) {
+      await presence.publish(channels.sessionReplaced, message);
+      return;
+    }
+
     const closed = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#waitingForClose.delete(replaced.sessionId);
@@ -100,9 +107,16 @@ export class SessionLink {
         resolve();
       });
     });
-    const message: SessionReplacedMessage = { playerId: replaced.playerId, sessionId: replaced.sessionId, epoch: replaced.epoch, byNode: nodeId };
     await presence.publish(channels.sessionReplaced, message);
     await closed;
+  }
+
+  async #nodeIsAlive(nodeId: string): Promise<boolean> {
+    try {
+      return (await this.#options.presence.channels(`p:${nodeId}`)).length > 0;
+    } catch {
+      return true;
+    }
   }
 
   #handleReplaced(payload: unknown): void {
