@@ -5,14 +5,23 @@ import type { Logger } from "../logger.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import type { Profile, RoundScoreChange } from "./profile.ts";
 import type { ChangeOutcome, FlushOutcome, ProfileStore } from "./profile-store.ts";
-import { APPLY_ROUND_SCORE, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
+import { APPLY_ROUND_SCORE, FENCE_AND_CHECKPOINT, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
 import { SingleFlight } from "./single-flight.ts";
 
-/** How long the round-finished markers live; a round's job is never retried later than this. */
+/**
+ * How long round checkpoints live, and round-finished markers once their round's job is done;
+ * a round's job is never retried later than this.
+ */
 const ROUND_FINISHED_TTL_SECONDS = 14 * 24 * 3600;
 
 export interface RedisProfileStoreOptions {
+  /** Redis of the profiles, the dirty set, the leaderboard and the round-finished markers. */
   redis: Redis;
+  /**
+   * Redis of session epochs and round checkpoints, which must never be evicted; `redis` when
+   * omitted. A different connection means the cache has its own Redis (CACHE_REDIS_URL).
+   */
+  durable?: Redis;
   keys: RedisKeys;
   db: Database;
   log: Logger;
@@ -30,6 +39,14 @@ export class RedisProfileStore implements ProfileStore {
 
   constructor(options: RedisProfileStoreOptions) {
     this.#options = options;
+  }
+
+  get #durable(): Redis {
+    return this.#options.durable ?? this.#options.redis;
+  }
+
+  get #separate(): boolean {
+    return this.#durable !== this.#options.redis;
   }
 
   async get(playerId: string): Promise<Profile | undefined> {
@@ -58,16 +75,25 @@ export class RedisProfileStore implements ProfileStore {
       keys.roundCheckpoints,
     ];
     const checkpoint = change.checkpoint && !change.final ? change.checkpoint : undefined;
+    const now = String(Date.now());
+    const epoch = change.epoch === undefined ? "" : String(change.epoch);
+    const meta = checkpoint ? JSON.stringify({ roomId: checkpoint.roomId, round: checkpoint.round, nodeId: checkpoint.nodeId }) : "";
+    const player = checkpoint ? JSON.stringify({ name: checkpoint.name, score: change.score, epoch: change.epoch ?? 0 }) : "";
+    if (this.#separate && (await this.#fenceAndCheckpoint(playerId, change.roundId, now, epoch, meta, player)) === -2) {
+      return { status: "fenced" };
+    }
+    // With a separate cache Redis the fencing check and checkpoint already ran on the queue Redis.
+    const inline = !this.#separate;
     const args = [
       playerId,
-      String(Date.now()),
+      now,
       change.roundId,
       String(change.score),
       change.final ? "1" : "0",
       String(ROUND_FINISHED_TTL_SECONDS),
-      change.epoch === undefined ? "" : String(change.epoch),
-      checkpoint ? JSON.stringify({ roomId: checkpoint.roomId, round: checkpoint.round, nodeId: checkpoint.nodeId }) : "",
-      checkpoint ? JSON.stringify({ name: checkpoint.name, score: change.score, epoch: change.epoch ?? 0 }) : "",
+      inline ? epoch : "",
+      inline ? meta : "",
+      inline ? player : "",
     ];
 
     // A miss loads the profile from the database and tries again; the loop allows for a
@@ -136,12 +162,36 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async touchRound(roundId: string): Promise<void> {
-    await this.#options.redis.zadd(this.#options.keys.roundCheckpoints, "XX", Date.now(), roundId);
+    await this.#durable.zadd(this.#options.keys.roundCheckpoints, "XX", Date.now(), roundId);
   }
 
   async forgetRound(roundId: string): Promise<void> {
     const { redis, keys } = this.#options;
-    await redis.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).exec();
+    await this.#durable.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).exec();
+    // The job is done, so its retries are over: from now on the marker may expire (and, on a
+    // volatile-* cache Redis, be evicted).
+    await redis.expire(keys.roundFinished(roundId), ROUND_FINISHED_TTL_SECONDS);
+  }
+
+  /** Fencing check and checkpoint on the queue Redis; returns -2 when the epoch is fenced. */
+  async #fenceAndCheckpoint(playerId: string, roundId: string, now: string, epoch: string, meta: string, player: string): Promise<number> {
+    const { keys } = this.#options;
+    const reply = await this.#durable.eval(
+      FENCE_AND_CHECKPOINT,
+      4,
+      keys.sessionEpoch(playerId),
+      keys.sessionReleased(playerId),
+      keys.roundCheckpoint(roundId),
+      keys.roundCheckpoints,
+      epoch,
+      now,
+      roundId,
+      String(ROUND_FINISHED_TTL_SECONDS),
+      meta,
+      playerId,
+      player,
+    );
+    return Number(reply);
   }
 
   async #read(playerId: string): Promise<Profile | undefined> {

@@ -20,8 +20,10 @@ return 1
  * KEYS: profile, dirty set, leaderboard, round-finished set of this round, session epoch
  *       counter, released-epochs set, round checkpoint hash, round checkpoints set.
  * ARGV: playerId, nowMs, roundId, score (absolute points in the round), final ("1" or "0"),
- *       roundFinishedTtlSeconds, epoch ("" to skip the fencing check), checkpoint meta JSON
+ *       checkpointTtlSeconds, epoch ("" to skip the fencing check), checkpoint meta JSON
  *       ("" for none), checkpoint player JSON.
+ * With a separate cache Redis, FENCE_AND_CHECKPOINT does the fencing and checkpoint part on the
+ * queue Redis first and this script runs with epoch and checkpoint empty.
  * The hash field "round:<roundId>" stores the points already counted for a running round.
  * Returns {-2} when the epoch is fenced, {-1} when the profile is not cached, {0} when the
  * round was already finished for this player, {1, version} when applied.
@@ -42,8 +44,9 @@ if ARGV[8] ~= '' then
   redis.call('ZADD', KEYS[8], ARGV[2], ARGV[3])
 end
 if ARGV[5] == '1' then
+  -- No TTL yet: a cache Redis with a volatile-* policy may evict only keys with one, and this
+  -- marker must outlive every retry of the round's job. forgetRound sets the TTL at the end.
   redis.call('SADD', KEYS[4], ARGV[1])
-  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[6]))
   redis.call('HDEL', KEYS[1], field)
   redis.call('HINCRBY', KEYS[1], 'gamesPlayed', 1)
   local best = tonumber(redis.call('HGET', KEYS[1], 'bestRoundScore') or '0')
@@ -70,5 +73,26 @@ local version = redis.call('HGET', KEYS[1], 'version')
 if version ~= ARGV[2] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+`;
+
+/**
+ * The session and checkpoint half of APPLY_ROUND_SCORE, for a cache on its own Redis: session
+ * ownership and checkpoints stay on the queue Redis (noeviction), which a cache Redis that may
+ * evict must not hold.
+ * KEYS: session epoch counter, released-epochs set, round checkpoint hash, round checkpoints set.
+ * ARGV: epoch ("" to skip the check), nowMs, roundId, checkpointTtlSeconds, checkpoint meta JSON
+ *       ("" for none), playerId, checkpoint player JSON.
+ * Returns -2 when the epoch is fenced, 1 otherwise.
+ */
+export const FENCE_AND_CHECKPOINT = `
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+  return -2
+end
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[3], 'meta', ARGV[5], ARGV[6], ARGV[7])
+  redis.call('EXPIRE', KEYS[3], tonumber(ARGV[4]))
+  redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
+end
 return 1
 `;

@@ -103,6 +103,8 @@ const schema = z.object({
   JOB_BACKOFF_MS: positiveInt.default(1000),
   /** Lock of an active job and interval of the stalled-job check; a killed worker's jobs run again after about twice this. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Completed jobs kept per queue (each also for at most an hour), so Redis memory stays flat. */
+  JOB_KEEP_COMPLETED: z.coerce.number().int().min(0).default(10_000),
   /** A worker whose queue has waiting jobs, none active and none finished for this long is recreated; 0 turns the watchdog off. */
   JOB_WATCHDOG_MS: z.coerce.number().int().min(0).default(60_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(20_000),

@@ -1,8 +1,9 @@
-import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import { flushProfile, persistRound, type HandlerDeps } from "./handlers.ts";
+import { OutageBackoff, runParkingOnOutage } from "./outage-backoff.ts";
 import { PendingRounds } from "./pending-rounds.ts";
 import type { JobProducer } from "./ports.ts";
 import {
@@ -17,6 +18,7 @@ import {
   type JobPolicy,
 } from "./queues.ts";
 import { FlushRequestSchema, RoundResultSchema, type RoundResult } from "./round-result.ts";
+import { startWorkerWatchdog, type WatchedWorker } from "./worker-watchdog.ts";
 
 export interface BullJobsOptions {
   /** Connection for producers; shared by both queues, never by workers. */
@@ -31,8 +33,30 @@ export interface BullJobsOptions {
   sweepAgeMs: number;
   /** Extra work of the periodic sweep, such as recovering rounds of stopped nodes. */
   onSweep?: (submitRound: (result: RoundResult) => Promise<void>) => Promise<unknown>;
+  /**
+   * Lock of an active job and interval of the stalled-job check (BullMQ's lockDuration and
+   * stalledInterval); a killed worker's jobs run again after one to two of these. Default 30 s.
+   */
+  lockMs?: number;
+  /** Idle time after which the watchdog recreates a worker that takes no ready job; 0 turns it off. Default 60 s. */
+  watchdogMs?: number;
   log: Logger;
 }
+
+type QueueName = typeof SCORES_QUEUE | typeof PROFILES_QUEUE;
+
+/** A running worker with what the watchdog and the outage retries track for it. */
+interface WorkerSlot {
+  worker: Worker;
+  lastActivityAt: number;
+  backoff: OutageBackoff;
+}
+
+/** Concurrency of each queue's worker. */
+const CONCURRENCY: Record<QueueName, number> = { [SCORES_QUEUE]: 4, [PROFILES_QUEUE]: 8 };
+
+/** Time a replaced or stopping worker gets to close before it is abandoned, in ms. */
+const FORCED_CLOSE_MS = 5000;
 
 /** Queue depth as `/healthz` and metrics report it. */
 export interface QueueCounts {
@@ -53,7 +77,9 @@ export class BullJobs implements JobProducer {
   readonly #options: BullJobsOptions;
   readonly #pending: PendingRounds;
   readonly #lastFlushScheduled = new Map<string, number>();
-  #workers: Worker[] = [];
+  readonly #slots = new Map<QueueName, WorkerSlot>();
+  #deps: HandlerDeps | undefined;
+  #stopWatchdog: () => void = () => undefined;
   #closed = false;
 
   constructor(options: BullJobsOptions) {
@@ -90,40 +116,101 @@ export class BullJobs implements JobProducer {
     });
   }
 
+  /** The running workers, one per queue (the watchdog may replace them), for metrics and tests. */
+  get workers(): Worker[] {
+    return [...this.#slots.values()].map((slot) => slot.worker);
+  }
+
   /** Number of finished rounds held in the process because Redis did not accept them yet. */
   get pendingRounds(): number {
     return this.#pending.size;
   }
 
-  /** Starts the workers for both queues and the periodic dirty-profile sweep. */
+  /** Starts the workers for both queues, their watchdog and the periodic dirty-profile sweep. */
   async startWorkers(deps: HandlerDeps): Promise<void> {
-    const { log, workerUrl, keys, sweepIntervalMs } = this.#options;
-    const workerOptions = { connection: { url: workerUrl }, prefix: keys.bullPrefix };
-
-    const scores = new Worker(SCORES_QUEUE, (job) => this.#processScores(deps, job), {
-      ...workerOptions,
-      concurrency: 4,
-    });
-    const profiles = new Worker(PROFILES_QUEUE, (job) => this.#processProfiles(deps, job), {
-      ...workerOptions,
-      concurrency: 8,
-    });
-    for (const worker of [scores, profiles]) {
-      worker.on("failed", (job, error) => {
-        log.warn(
-          { queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
-          job && error.name !== "UnrecoverableError" && job.attemptsMade < (job.opts.attempts ?? 1)
-            ? "job failed; will retry"
-            : "job failed for good",
-        );
-      });
-      worker.on("error", (error) => log.error({ queue: worker.name, err: error.message }, "worker error"));
-    }
-    this.#workers = [scores, profiles];
+    const { log, sweepIntervalMs } = this.#options;
+    this.#deps = deps;
+    for (const queue of [SCORES_QUEUE, PROFILES_QUEUE] as const) this.#slots.set(queue, this.#createSlot(queue));
 
     await this.profilesQueue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepIntervalMs }, { name: SWEEP_JOB });
-    await Promise.all(this.#workers.map((worker) => worker.waitUntilReady()));
-    log.info({ queues: [SCORES_QUEUE, PROFILES_QUEUE] }, "job workers started");
+    await Promise.all([...this.#slots.values()].map((slot) => slot.worker.waitUntilReady()));
+    this.#stopWatchdog = startWorkerWatchdog(() => this.#watched(), this.#options.watchdogMs ?? 60_000, log);
+    log.info({ queues: [SCORES_QUEUE, PROFILES_QUEUE], lockMs: this.#lockMs }, "job workers started");
+  }
+
+  get #lockMs(): number {
+    return this.#options.lockMs ?? 30_000;
+  }
+
+  /** Creates the worker of one queue on its own blocking connection and wires its events. */
+  #createSlot(queue: QueueName): WorkerSlot {
+    const { log, workerUrl, keys } = this.#options;
+    const slot: WorkerSlot = { worker: undefined as unknown as Worker, lastActivityAt: Date.now(), backoff: new OutageBackoff(this.#options.policy.backoffMs) };
+    const worker = new Worker(queue, (job, token) => this.#process(queue, slot, job, token), {
+      connection: { url: workerUrl },
+      prefix: keys.bullPrefix,
+      concurrency: CONCURRENCY[queue],
+      // Short enough that a killed worker's jobs run again soon; each job renews its lock at half of it.
+      lockDuration: this.#lockMs,
+      stalledInterval: this.#lockMs,
+    });
+    slot.worker = worker;
+    const touch = () => {
+      slot.lastActivityAt = Date.now();
+    };
+    worker.on("active", touch);
+    worker.on("completed", touch);
+    worker.on("failed", (job, error) => {
+      touch();
+      log.warn(
+        { queue, jobId: job?.id, attemptsMade: job?.attemptsMade, err: error.message },
+        job && error.name !== "UnrecoverableError" && job.attemptsMade < (job.opts.attempts ?? 1) ? "job failed; will retry" : "job failed for good",
+      );
+    });
+    worker.on("error", (error) => log.error({ queue, err: error.message }, "worker error"));
+    // A job whose worker died (or lost its lock) is moved back to wait by this check and runs again.
+    worker.on("stalled", (jobId) => log.warn({ queue, jobId }, "job stalled; it runs again"));
+    return slot;
+  }
+
+  /** Runs one job; a job whose store is unreachable is parked in the delayed set instead of failing. */
+  async #process(queue: QueueName, slot: WorkerSlot, job: Job, token: string | undefined): Promise<unknown> {
+    const deps = this.#deps!;
+    const work = queue === SCORES_QUEUE ? () => this.#processScores(deps, job) : () => this.#processProfiles(deps, job);
+    return runParkingOnOutage(job, token, slot.backoff, work, (delayMs, error) => {
+      deps.log.warn({ queue, jobId: job.id, delayMs, outageStreak: slot.backoff.streak, err: error.message }, "store unreachable; job parked without using an attempt");
+      return new DelayedError();
+    });
+  }
+
+  #watched(): WatchedWorker[] {
+    return [...this.#slots].map(([queue, slot]) => ({
+      queue,
+      lastActivityAt: () => slot.lastActivityAt,
+      backlog: () => this.#backlog(queue === SCORES_QUEUE ? this.scoresQueue : this.profilesQueue, slot),
+      recreate: (reason) => this.#recreate(queue, reason),
+    }));
+  }
+
+  /** Jobs ready to run: waiting ones, plus one when the earliest delayed job is already due. */
+  async #backlog(queue: Queue, slot: WorkerSlot): Promise<{ ready: number; active: number; paused: boolean }> {
+    const counts = await queue.getJobCounts("waiting", "active");
+    const [, score] = await this.#options.connection.zrange(queue.keys.delayed!, 0, 0, "WITHSCORES");
+    // BullMQ scores delayed jobs as dueTimestamp * 0x1000 + a counter.
+    const dueDelayed = score !== undefined && Math.floor(Number(score) / 0x1000) < Date.now() - this.#lockMs ? 1 : 0;
+    const paused = slot.worker.isPaused() || (await queue.isPaused());
+    return { ready: (counts.waiting ?? 0) + dueDelayed, active: counts.active ?? 0, paused };
+  }
+
+  /** Replaces a queue's worker with a fresh one; the old one is closed in the background. */
+  async #recreate(queue: QueueName, reason: string): Promise<void> {
+    if (this.#closed) return;
+    const old = this.#slots.get(queue);
+    const fresh = this.#createSlot(queue);
+    this.#slots.set(queue, fresh);
+    await fresh.worker.waitUntilReady();
+    this.#options.log.warn({ queue, reason }, "job worker recreated");
+    if (old) void closeWorker(old.worker, FORCED_CLOSE_MS, this.#options.log);
   }
 
   async counts(): Promise<Record<string, QueueCounts>> {
@@ -142,24 +229,15 @@ export class BullJobs implements JobProducer {
   /**
    * Stops the workers, giving active jobs `timeoutMs` to finish. BullMQ's close() waits for them
    * without a limit, so after the timeout the workers close forcibly: their unfinished jobs
-   * lose their locks and run again on another worker once they are detected as stalled.
+   * keep their locks until those expire (JOB_LOCK_MS) and then run again on another worker.
    */
   async close(timeoutMs: number): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const { log } = this.#options;
+    this.#stopWatchdog();
 
     await this.#pending.close(timeoutMs);
-    await Promise.all(
-      this.#workers.map(async (worker) => {
-        const graceful = worker.close().then(() => true);
-        const timedOut = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-        if (!(await Promise.race([graceful, timedOut]))) {
-          log.warn({ queue: worker.name, timeoutMs }, "worker did not finish its active jobs in time; closing forcibly");
-          await worker.close(true);
-        }
-      }),
-    );
+    await Promise.all([...this.#slots.values()].map((slot) => closeWorker(slot.worker, timeoutMs, this.#options.log)));
     await Promise.all([this.scoresQueue.close(), this.profilesQueue.close()]);
   }
 
@@ -215,4 +293,18 @@ export class BullJobs implements JobProducer {
       if (now - at >= this.#options.flushDelayMs) this.#lastFlushScheduled.delete(playerId);
     }
   }
+}
+
+/** Closes a worker, letting active jobs finish for `timeoutMs`, then forcibly. */
+async function closeWorker(worker: Worker, timeoutMs: number, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceful = worker.close().then(() => true);
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const finished = await Promise.race([graceful, timedOut]);
+  clearTimeout(timer);
+  if (finished) return;
+  log.warn({ queue: worker.name, timeoutMs }, "worker did not finish its active jobs in time; closing forcibly");
+  await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, FORCED_CLOSE_MS).unref())]);
 }

@@ -17,6 +17,8 @@ export interface JobPolicy {
   attempts: number;
   /** First retry delay in ms; each further retry doubles it. */
   backoffMs: number;
+  /** Completed jobs kept per queue; 10 000 when omitted. */
+  keepCompleted?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export function defaultJobOptions(policy: JobPolicy): JobsOptions {
   return {
     attempts: policy.attempts,
     backoff: { type: "exponential", delay: policy.backoffMs, jitter: 0.2 },
-    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnComplete: { age: 3600, count: policy.keepCompleted ?? 10_000 },
     removeOnFail: { age: 14 * 24 * 3600, count: 50_000 },
   };
 }

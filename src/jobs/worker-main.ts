@@ -19,6 +19,9 @@ function embeddedPartError(choice: StorageChoice): string | undefined {
   return undefined;
 }
 
+/** Time a stopping worker gets beyond SHUTDOWN_TIMEOUT_MS for the forced close and the connections. */
+const EXIT_GRACE_MS = 10_000;
+
 /**
  * `npm run worker`: a process that runs only the job workers (score persistence, profile
  * write-behind and the dirty-profile sweep), for deployments that run game nodes with
@@ -57,6 +60,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "worker stopping");
+    // Closing the database waits for its running queries, which a hung server never ends. The
+    // jobs are safe either way, because unfinished ones run again once their lock expires.
+    setTimeout(() => {
+      log.error({ graceMs: EXIT_GRACE_MS }, "worker did not stop in time; exiting anyway");
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS).unref();
     http.close();
     await backends.close();
     log.info("worker stopped");
