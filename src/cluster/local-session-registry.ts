@@ -15,8 +15,8 @@ interface PlayerSessions {
 
 /**
  * Session ownership for a single process, with the same fencing rule as the Redis registry.
- * NOTE: released epochs are kept for the life of the process (the Redis registry expires them
- * after two weeks); with one small entry per join, that is bounded by the joins of one run.
+ * NOTE: released epochs are kept for the life of the process, while the Redis registry expires
+ * them after two weeks. Each join adds one small entry, so memory grows with the joins of a run.
  */
 export class LocalSessionRegistry implements SessionRegistry {
   readonly #players = new Map<string, PlayerSessions>();

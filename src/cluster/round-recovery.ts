@@ -12,8 +12,8 @@ const CheckpointPlayer = z.object({ name: z.string(), score: z.number().int().mi
 
 /**
  * Recovers the unfinished rounds of game nodes that died. A running room checkpoints each
- * player's score in Redis once a second (with its live profile sync) and refreshes the round's
- * entry in the checkpoint set; when a node is killed, its entries go stale. A checkpoint that
+ * player's score in Redis once a second, with its live profile sync, and refreshes the round's
+ * entry in the checkpoint set. When a node is killed, its entries go stale. A checkpoint that
  * is stale and whose node no longer listens on its Colyseus process channel is turned into a
  * finished round and queued like any other, so at most one checkpoint interval of points is lost.
  */

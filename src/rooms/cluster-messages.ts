@@ -6,7 +6,7 @@ import { CHAT_MAX_LENGTH } from "./rules/constants.ts";
  * client, so every received payload is validated with these schemas and dropped when invalid.
  */
 
-/** Asks the room that holds `sessionId` to close it: the player joined again elsewhere. */
+/** Asks the room that contains `sessionId` to close it, because the player joined again elsewhere. */
 export const SessionReplacedMessage = z
   .object({
     playerId: z.string().min(1).max(64),

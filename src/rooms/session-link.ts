@@ -91,7 +91,7 @@ export class SessionLink {
 
     const { presence, channels, nodeId } = this.#options;
     const message: SessionReplacedMessage = { playerId: replaced.playerId, sessionId: replaced.sessionId, epoch: replaced.epoch, byNode: nodeId };
-    // A node that no longer listens on its Colyseus process channel is gone; nobody would confirm.
+    // A node that no longer listens on its Colyseus process channel is gone, so no confirmation would arrive.
     if (!(await this.#nodeIsAlive(replaced.nodeId))) {
       await presence.publish(channels.sessionReplaced, message);
       return;
