@@ -342,7 +342,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
       }
       await this.services.profiles.touchRound(roundId);
     } catch (error) {
-      // The ledger still contains the score, so the next sync writes it; nothing is lost.
+      // The ledger still contains the score, so the next sync writes it.
       this.services.log.warn({ roomId: this.roomId, err: (error as Error).message }, "live score sync failed; will retry");
     } finally {
       this.#syncing = false;

@@ -10,8 +10,8 @@ export function grantCredit(credit: number): number {
 }
 
 /**
- * Inputs a client may have waiting at the start of a step. A client whose inputs pile up (its
- * timer ran fast, or the room stalled) would otherwise stay that many steps behind for as long
- * as it sends at the tick rate; older inputs beyond this are skipped instead.
+ * Inputs a client may have waiting at the start of a step. Inputs pile up when a client's timer
+ * runs fast or the room stalls, and the client would then stay that many steps behind for as
+ * long as it sends at the tick rate. Older inputs beyond this number are skipped instead.
  */
 export const MAX_QUEUED_INPUTS = 2;
