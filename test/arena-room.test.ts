@@ -61,6 +61,8 @@ describe.each(BACKEND_MODES)("arena room rules ($name)", (mode) => {
     const room = await join("Collector");
     const state = serverState(room);
     const player = state.players.get(room.sessionId)!;
+    // The player may already have collected orbs at its random spawn point.
+    const before = player.score;
     player.x = 500;
     player.y = 500;
     const orb = new OrbState();
@@ -70,7 +72,8 @@ describe.each(BACKEND_MODES)("arena room rules ($name)", (mode) => {
     state.orbs.set("test-orb", orb);
 
     await waitFor("orb collected", () => (state.orbs.has("test-orb") ? undefined : true));
-    expect(player.score).toBe(5);
+    // At least the orb's value: a random orb refilled within reach may be collected as well.
+    expect(player.score - before).toBeGreaterThanOrEqual(5);
   });
 
   it("ends the round and starts the next one", async () => {
