@@ -12,7 +12,7 @@ export type ChangeOutcome =
 
 /** Outcome of one `ProfileStore.flush` call. */
 export type FlushOutcome =
-  /** The database row now holds the cached version and the profile is clean. */
+  /** The database row now contains the cached version and the profile is clean. */
   | { status: "flushed"; version: number; wrote: boolean }
   /** The row was written but the profile changed meanwhile and stays dirty for the next flush. */
   | { status: "changed-during-flush"; version: number }

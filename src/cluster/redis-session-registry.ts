@@ -90,7 +90,7 @@ export class RedisSessionRegistry implements SessionRegistry {
       pipeline.eval(RENEW, 1, this.#keys.sessionOwner(owner.playerId), owner.sessionId, String(OWNERSHIP_TTL_MS));
     }
     const replies = (await pipeline.exec()) ?? [];
-    // A reply error (a timeout while Redis is unreachable) says nothing about ownership. Reporting
+    // A reply error (a timeout while Redis is unreachable) shows nothing about ownership. Reporting
     // it as lost would close every player of the node during a short Redis outage.
     const failed = replies.find(([error]) => error);
     if (failed) throw failed[0];

@@ -68,7 +68,7 @@ const schema = z.object({
   JOIN_RATE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   /**
    * Apply the guest and join limits to clients on this machine (127.0.0.0/8, ::1) too. Off by
-   * default, so local load tests and development are not throttled; a reverse proxy on the same
+   * default, so local load tests and development are not throttled. A reverse proxy on the same
    * machine needs TRUST_PROXY, or every player counts as a local client.
    */
   RATE_LIMIT_LOOPBACK: booleanFlag.default(false),
@@ -173,4 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrlSet: config.DATABASE_URL !== undefined,
     jwtSecretGenerated: config.JWT_SECRET === undefined,
   };
+}
+
+/** Loads the configuration for an entry point; prints the ConfigError and exits with code 2 when invalid. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
 }

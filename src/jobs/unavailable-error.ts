@@ -21,7 +21,7 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 /**
- * True when `error` says a store (PostgreSQL or the cache Redis) was unreachable. Such a job is
+ * True when `error` shows that a store (PostgreSQL or the cache Redis) was unreachable. Such a job is
  * not at fault, so it is retried without using up its attempts; any other error counts as an
  * attempt, which lets a poison job end in the failed set.
  */

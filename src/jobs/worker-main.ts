@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../config/env.ts";
+import { loadConfigOrExit } from "../config/env.ts";
 import { createLogger } from "../logger.ts";
 import { GameMetrics } from "../metrics/game-metrics.ts";
 import { registerStoreMetrics } from "../metrics/server-metrics.ts";
@@ -28,16 +28,7 @@ const EXIT_GRACE_MS = 10_000;
  * RUN_WORKER=false. SIGTERM and SIGINT stop it gracefully within SHUTDOWN_TIMEOUT_MS.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config.LOG_LEVEL, "orbit-arena-worker");
 
   const choice = await selectStorage(config);

@@ -4,7 +4,7 @@ import { redactUrl } from "../db/database.ts";
 
 /**
  * How a connection treats commands while Redis is down.
- * - "command": fail fast (no offline queue) so request paths answer with an error instead of hanging.
+ * - "command": fail fast (no offline queue) so request paths return an error instead of hanging.
  * - "blocking": BullMQ workers and queue events, which need `maxRetriesPerRequest: null` and wait for Redis.
  */
 export type ConnectionRole = "command" | "blocking";
@@ -43,7 +43,7 @@ export async function waitForRedis(redis: Redis, url: string, timeoutMs: number)
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new Error(`Redis at ${redactUrl(url)} did not answer within ${timeoutMs} ms; start Redis or fix REDIS_URL`));
+      reject(new Error(`Redis at ${redactUrl(url)} did not respond within ${timeoutMs} ms; start Redis or fix REDIS_URL`));
     }, timeoutMs);
     const onReady = () => {
       cleanup();

@@ -11,7 +11,7 @@ type InvokeMethod = typeof matchMaker.controller.invokeMethod;
  * Makes Colyseus's `/matchmake` routes respond with HTTP 503 `{ code: 503, error: "UNAVAILABLE" }`
  * while the matchmaking Redis is unreachable. Without it a request waits in ioredis's offline
  * queue for the whole outage. Colyseus's router serves `/matchmake` before express runs, so an
- * express middleware never sees these requests; the controller's `invokeMethod` is the one
+ * express middleware never receives these requests; the controller's `invokeMethod` is the one
  * hook every matchmaking method passes. A request already waiting when Redis goes away is
  * answered the same way at that moment. Returns a function that restores the original.
  */

@@ -1,21 +1,12 @@
 import { TokenService } from "../auth/tokens.ts";
-import { ConfigError, loadConfig } from "../config/env.ts";
+import { loadConfigOrExit } from "../config/env.ts";
 import { createLogger } from "../logger.ts";
 import { startGameServer } from "./game-server.ts";
 import { logStorageChoice, openChosenBackends, selectStorage } from "./open-backends.ts";
 
 /** `npm start`: one game node serving rooms, the HTTP API and the browser client. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
 
   const log = createLogger(config.LOG_LEVEL, "orbit-arena");
   if (config.jwtSecretGenerated) {
