@@ -3,7 +3,8 @@ import { matchMaker } from "@colyseus/core";
 import type { Room } from "@colyseus/sdk";
 import { PLAYER_SPEED, TICK_RATE } from "../src/rooms/rules/constants.ts";
 import { MAX_INPUT_CREDIT } from "../src/rooms/rules/input-credit.ts";
-import { ArenaState, OrbState } from "../src/rooms/schema/ArenaState.ts";
+import type { ArenaRoom } from "../src/rooms/ArenaRoom.ts";
+import type { ArenaState } from "../src/rooms/schema/ArenaState.ts";
 import { arenaView, nextMessage, sendInputs } from "./support/arena-view.ts";
 import { BACKEND_MODES } from "./support/backend-modes.ts";
 import type { TestEnvironment } from "./support/environment.ts";
@@ -65,11 +66,7 @@ describe.each(BACKEND_MODES)("arena room rules ($name)", (mode) => {
     const before = player.score;
     player.x = 500;
     player.y = 500;
-    const orb = new OrbState();
-    orb.x = 510;
-    orb.y = 500;
-    orb.value = 5;
-    state.orbs.set("test-orb", orb);
+    (matchMaker.getLocalRoomById(room.roomId) as ArenaRoom).placeOrb("test-orb", { x: 510, y: 500, value: 5 });
 
     await waitFor("orb collected", () => (state.orbs.has("test-orb") ? undefined : true));
     // At least the orb's value: a random orb refilled within reach may be collected as well.

@@ -33,7 +33,7 @@ describe("profile cache on its own Redis", () => {
     await ensureDatabaseExists(env.config.DATABASE_URL, env.log);
     db = openPostgres(env.config.DATABASE_URL, env.log);
     await migrate(db, env.log);
-    store = new RedisProfileStore({ redis: cache, durable: queue, keys: keys(), db, log: env.log, cacheTtlSeconds: 60, onDirty: () => undefined });
+    store = new RedisProfileStore({ redis: cache, durable: queue, keys: keys(), db, log: env.log, cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400, onDirty: () => undefined });
   });
 
   afterAll(async () => {

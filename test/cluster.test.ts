@@ -156,7 +156,7 @@ describe("cluster of three game nodes and a worker", () => {
         keys: createRedisKeys(env.config.REDIS_PREFIX),
         db,
         log: env.log,
-        cacheTtlSeconds: 60,
+        cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400,
         onDirty: () => undefined,
       });
       const late = await store.recordRoundScore(guest.playerId, { roundId: "00000000-0000-4000-8000-000000000001", score: 99, final: false, epoch: 1 });

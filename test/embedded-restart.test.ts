@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { matchMaker } from "@colyseus/core";
 import { insertPlayer, selectPlayer } from "../src/db/players.ts";
 import type { RoundResult } from "../src/jobs/round-result.ts";
-import { OrbState, type ArenaState } from "../src/rooms/schema/ArenaState.ts";
+import type { ArenaRoom } from "../src/rooms/ArenaRoom.ts";
 import { arenaView, nextMessage } from "./support/arena-view.ts";
 import { BACKEND_MODES, openTestBackends } from "./support/backend-modes.ts";
 import type { TestEnvironment } from "./support/environment.ts";
@@ -81,13 +81,9 @@ describe("embedded mode restart", () => {
     await waitFor("own player in state", () => (arenaView(room).players?.get(room.sessionId) ? true : undefined));
 
     // Put an orb next to the player so the round ends with points.
-    const state = matchMaker.getLocalRoomById(room.roomId).state as InstanceType<typeof ArenaState>;
-    const player = state.players.get(room.sessionId)!;
-    const orb = new OrbState();
-    orb.x = player.x;
-    orb.y = player.y;
-    orb.value = 5;
-    state.orbs.set("restart-orb", orb);
+    const arena = matchMaker.getLocalRoomById(room.roomId) as ArenaRoom;
+    const player = arena.state.players.get(room.sessionId)!;
+    arena.placeOrb("restart-orb", { x: player.x, y: player.y, value: 5 });
     const results = await nextMessage<{ standings: Array<{ playerId: string; score: number }> }>(room, "results");
     const score = results.standings.find((entry) => entry.playerId === guest.playerId)!.score;
     expect(score).toBeGreaterThanOrEqual(5);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type pg from "pg";
 import type { Profile, RoundScoreChange } from "../src/cache/profile.ts";
-import type { ChangeOutcome, FlushOutcome, ProfileStore } from "../src/cache/profile-store.ts";
+import type { ChangeOutcome, FlushOutcome, PlayerRoundScore, ProfileStore } from "../src/cache/profile-store.ts";
 import type { Database, Queryable } from "../src/db/database.ts";
 import { InProcessJobs } from "../src/jobs/in-process-jobs.ts";
 import { retryDelayMs } from "../src/jobs/in-process-queue.ts";
@@ -50,6 +50,10 @@ class FakeProfileStore implements ProfileStore {
     this.dirty.add(playerId);
     const profile = { id: playerId, name: "", totalScore: change.score, gamesPlayed: 1, bestRoundScore: change.score, updatedAt: 0, version: 1 };
     return { status: "applied", profile };
+  }
+
+  async recordRoundScores(changes: readonly PlayerRoundScore[]): Promise<ChangeOutcome[]> {
+    return Promise.all(changes.map(({ playerId, change }) => this.recordRoundScore(playerId, change)));
   }
 
   async flush(playerId: string): Promise<FlushOutcome> {

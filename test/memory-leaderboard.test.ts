@@ -33,7 +33,7 @@ describe("memory leaderboard", () => {
     const profiles = new MemoryProfileStore({
       db,
       log,
-      cacheTtlSeconds: 60,
+      cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400,
       onDirty: () => undefined,
       onTotalScore: (playerId, total) => leaderboard.raise(playerId, total),
       acceptsEpoch: () => true,

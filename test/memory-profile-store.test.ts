@@ -33,7 +33,7 @@ const STORE_KINDS: StoreKind[] = [
       new MemoryProfileStore({
         db: database,
         log: env.log,
-        cacheTtlSeconds: 60,
+        cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400,
         onDirty: (playerId) => hooks.dirty.push(playerId),
         onTotalScore: (playerId, total) => hooks.totals.push([playerId, total]),
         acceptsEpoch: () => true,
@@ -47,7 +47,7 @@ const STORE_KINDS: StoreKind[] = [
         keys: createRedisKeys(`${env.config.REDIS_PREFIX}${randomUUID()}:`),
         db: database,
         log: env.log,
-        cacheTtlSeconds: 60,
+        cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400,
         onDirty: (playerId) => hooks.dirty.push(playerId),
       }),
   },

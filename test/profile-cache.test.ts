@@ -48,7 +48,7 @@ describe("profile cache", () => {
       keys: createRedisKeys(env.config.REDIS_PREFIX),
       db: database,
       log: env.log,
-      cacheTtlSeconds: 60,
+      cacheTtlSeconds: 60, roundMarkerTtlSeconds: 86_400,
       onDirty: () => undefined,
     });
   }

@@ -1,26 +1,24 @@
 import { Room, type Client } from "@colyseus/core";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "../../src/rooms/rules/constants.ts";
-import { grantCredit } from "../../src/rooms/rules/input-credit.ts";
+import { grantCredit, MAX_QUEUED_INPUTS } from "../../src/rooms/rules/input-credit.ts";
 import { stepPosition } from "../../src/rooms/rules/movement.ts";
-import { collectOrbs, spawnOrb } from "../../src/rooms/rules/orbs.ts";
+import { collectOrbs, spawnOrb, type Orb } from "../../src/rooms/rules/orbs.ts";
 import { ArenaState, OrbState, PlayerState } from "../../src/rooms/schema/ArenaState.ts";
 import { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
+import { startPatchedSteps } from "../../src/rooms/step-loop.ts";
 
-const STEP_MS = 1000 / TICK_RATE;
-/** Timer period of the aligned loop: a step runs at most this late. */
-const ALIGNED_TIMER_MS = 10;
-/** Inputs a client may have waiting at the start of a step in the aligned variant; older ones are dropped. */
-const ALIGNED_MAX_BACKLOG = 2;
+/** Period of the step loop's timer, as in the arena room. */
+const STEP_TIMER_MS = 10;
 
 /**
- * The arena's game with nothing else: same state schema, input schema, input credit, movement
- * and orb rules, but no authentication, round ledger, score sync, logging or chat. The
- * benchmark runs it beside the real room, so the difference is what Orbit Arena adds on top of
- * Colyseus.
+ * The arena's game with nothing else: same state schema, input schema, input credit, input
+ * backlog cap, movement and orb rules (with the plain orb copy the pickup check reads), but no
+ * authentication, round ledger, score sync, logging or chat. The benchmark runs it beside the
+ * real room, so the difference is what Orbit Arena adds on top of Colyseus.
  *
- * `AlignedBareRoom` also tries the tick changes proposed in docs/benchmarks.md. The patch goes
- * out right after each step instead of on Colyseus's own patch timer. Steps run from a 10 ms
- * timer instead of one 50 ms interval, and a client's input backlog is cut to two.
+ * `BareRoom` steps with Colyseus's `setFixedTimestep` and sends patches on Colyseus's own 50 ms
+ * timer. `AlignedBareRoom` uses the arena's step loop (`src/rooms/step-loop.ts`), which sends
+ * each step's patch right after the step.
  */
 export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   /** Replaced by `AlignedBareRoom`. */
@@ -31,10 +29,13 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   override inputs = this.defineInput(MoveInput, {
     seqField: "seq",
     bufferMaxSize: 32,
+    // The aligned variant's timer runs every 10 ms, but the rate sent to clients must stay 20 steps a second.
+    tickRate: TICK_RATE,
     sanitize: { dx: [-1, 1], dy: [-1, 1] },
   });
 
   readonly #credit = new Map<string, number>();
+  readonly #orbs = new Map<string, Orb>();
   #nextOrbId = 0;
 
   override onCreate(): void {
@@ -43,20 +44,7 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
       this.setFixedTimestep((ctx) => this.#step(ctx.dt), TICK_RATE);
       return;
     }
-    this.patchRate = null;
-    // Elapsed time from performance.now(): the room clock's deltaTime is also advanced by
-    // other callers, so summing it loses time and steps would come too rarely.
-    let last = performance.now();
-    let backlogMs = 0;
-    this.setTimestep(() => {
-      const now = performance.now();
-      backlogMs += now - last;
-      last = now;
-      if (backlogMs < STEP_MS) return;
-      backlogMs = Math.min(backlogMs - STEP_MS, STEP_MS);
-      this.#step(STEP_MS / 1000);
-      this.broadcastPatch();
-    }, ALIGNED_TIMER_MS);
+    startPatchedSteps(this, TICK_RATE, STEP_TIMER_MS, (dt) => this.#step(dt));
   }
 
   override onJoin(client: Client): void {
@@ -76,9 +64,10 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #step(dt: number): void {
     for (const [sessionId, player] of this.state.players) {
       this.#applyInputs(sessionId, player, dt);
-      for (const orbId of collectOrbs(player, this.state.orbs.entries())) {
-        const orb = this.state.orbs.get(orbId);
+      for (const orbId of collectOrbs({ x: player.x, y: player.y }, this.#orbs.entries())) {
+        const orb = this.#orbs.get(orbId);
         if (!orb) continue;
+        this.#orbs.delete(orbId);
         this.state.orbs.delete(orbId);
         player.score += orb.value;
       }
@@ -89,7 +78,7 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #applyInputs(sessionId: string, player: PlayerState, dt: number): void {
     let credit = grantCredit(this.#credit.get(sessionId) ?? 0);
     const inputs = this.inputs.get(sessionId);
-    if (this.aligned) while (inputs.size > ALIGNED_MAX_BACKLOG) inputs.next();
+    while (inputs.size > MAX_QUEUED_INPUTS) inputs.next();
     while (credit >= 1) {
       const input = inputs.next();
       if (!input) break;
@@ -101,18 +90,20 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   }
 
   #refillOrbs(): void {
-    while (this.state.orbs.size < ORB_TARGET_COUNT) {
+    while (this.#orbs.size < ORB_TARGET_COUNT) {
       const spawned = spawnOrb(Math.random);
       const orb = new OrbState();
       orb.x = spawned.x;
       orb.y = spawned.y;
       orb.value = spawned.value;
-      this.state.orbs.set(String(this.#nextOrbId++), orb);
+      const orbId = String(this.#nextOrbId++);
+      this.#orbs.set(orbId, spawned);
+      this.state.orbs.set(orbId, orb);
     }
   }
 }
 
-/** The bare room with the proposed tick changes. */
+/** The bare room with the arena's step loop. */
 export class AlignedBareRoom extends BareRoom {
   protected override readonly aligned: boolean = true;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { LoadTestOptions } from "../loadtest/options.ts";
-import { runLoadTest } from "../loadtest/run.ts";
+import { runLoadTest, type LoadTestHooks } from "../loadtest/run.ts";
 import type { LoadTestSummary } from "../loadtest/summary.ts";
 import type { RedisLease } from "./redis-lease.ts";
 import { readFile } from "node:fs/promises";
@@ -76,7 +76,7 @@ export class BenchContext {
   }
 
   /** Runs one load test against `port` with the benchmark's defaults, measuring `serverPids`. */
-  async loadTest(name: string, port: number, serverPids: number[], overrides: Partial<LoadTestOptions>): Promise<LoadTestSummary> {
+  async loadTest(name: string, port: number, serverPids: number[], overrides: Partial<LoadTestOptions>, hooks: LoadTestHooks = {}): Promise<LoadTestSummary> {
     const clients = overrides.clients ?? 100;
     const options: LoadTestOptions = {
       endpoint: `ws://127.0.0.1:${port}`,
@@ -87,6 +87,7 @@ export class BenchContext {
       processes: Math.ceil(clients / 500),
       rejoinPerMinute: 0.2,
       chatPerMinute: 1,
+      globalChatShare: 0,
       outDir: join(this.outDir, name),
       serverPids,
       sampleEvery: 16,
@@ -96,7 +97,7 @@ export class BenchContext {
     };
     const startLoad = await waitForQuiet(this.#quietBudget);
     if (startLoad >= 0.5) log(`  machine busy with ${startLoad.toFixed(2)} cores before ${name}; measuring anyway`);
-    const summary = await runLoadTest(options);
+    const summary = await runLoadTest(options, hooks);
     const rtt = summary.latency.inputRtt;
     log(
       `  ${name}: ${summary.clients.avgConnected} clients, server ${summary.server.cores} cores (${summary.server.coresPer1000Clients}/1k), rtt p50 ${rtt.p50} p99 ${rtt.p99} ms, bots ${summary.bots.cores} cores, other ${summary.otherLoadCores} cores, failures ${summary.clients.joinFailures}`,

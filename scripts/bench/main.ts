@@ -14,6 +14,7 @@ import { renderBenchmarks } from "./markdown.ts";
 import { borrowRedisDatabase } from "./redis-lease.ts";
 import { describeRevision } from "./revision.ts";
 import { arenaVersusBare } from "./scenario-bare.ts";
+import { globalChatAcrossNodes } from "./scenario-chat.ts";
 import { oneVersusTwoNodes } from "./scenario-nodes.ts";
 import { serverProfile } from "./scenario-profile.ts";
 import { profileReads } from "./scenario-reads.ts";
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     sections.push(await arenaVersusBare(context, BASE_PORT + 4));
     sections.push(await serverProfile(context, BASE_PORT + 7));
     sections.push(await oneVersusTwoNodes(context, BASE_PORT + 8));
+    // Ports 3622-3623: after the ones above (3610-3611, 3614-3616, 3617, 3618-3619).
+    sections.push(await globalChatAcrossNodes(context, BASE_PORT + 12));
     sections.push(await scoreJobs(context));
     sections.push(await profileReads(context));
   } finally {

@@ -82,7 +82,7 @@ export async function profileReads(context: BenchContext): Promise<Section> {
     keys: createRedisKeys("bench:"),
     db: countingDatabase(backends.db, loaded),
     log: log_,
-    cacheTtlSeconds: 3600,
+    cacheTtlSeconds: 3600, roundMarkerTtlSeconds: 86_400,
     onDirty: () => undefined,
   });
   const figures: ReadFigures[] = [];

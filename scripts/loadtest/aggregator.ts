@@ -15,6 +15,9 @@ export interface SeriesRow {
   framesPerSecond: number;
   rttP50: number;
   rttP99: number;
+  /** Global chat delay over all receivers in this second, in ms; 0 when no global message arrived. */
+  globalChatP50: number;
+  globalChatP99: number;
   joinFailures: number;
   errors: number;
   /** Sum over the server processes, in cores. */
@@ -61,6 +64,7 @@ export class Aggregator {
   readonly whole = histogramSet();
   readonly window = histogramSet();
   #windowOpen = false;
+  #windowOpenedAt = 0;
   #windowStartCounters: Record<Counter, number> | undefined;
   #windowEndCounters: Record<Counter, number> | undefined;
   #lastRowCounters = zeroCounters();
@@ -68,6 +72,8 @@ export class Aggregator {
   readonly usage: WindowUsage = { seconds: 0, clientSeconds: 0, serverCoreSeconds: 0, botCoreSeconds: 0, otherCoreSeconds: 0, perPid: new Map() };
   readonly series: SeriesRow[] = [];
   peakConnected = 0;
+  /** Connected clients by node in the last second of the measured window (the bots have left by the summary). */
+  windowConnectedByNode: Record<string, number> = {};
   /**
    * Bounds of the measured window on the monotonic clock, in microseconds: the clock of
    * `process.hrtime` and of the timestamps in V8 CPU profiles, so a profile can be cut to the window.
@@ -94,6 +100,7 @@ export class Aggregator {
   openWindow(): void {
     this.windowMonotonicUs[0] = monotonicUs();
     this.#windowOpen = true;
+    this.#windowOpenedAt = performance.now();
     this.#windowStartCounters = this.totals();
   }
 
@@ -136,9 +143,13 @@ export class Aggregator {
   row(elapsedSeconds: number, servers: ProcessSample[], bots: ProcessSample[], machineCores: number): SeriesRow {
     const now = performance.now();
     const seconds = Math.max(0.001, (now - this.#lastRowAt) / 1000);
+    // The first row of the window began before the window opened, so only its share inside the
+    // window counts. Counting all of it would make the window's rates come out low.
+    const windowSeconds = Math.max(0.001, (now - Math.max(this.#lastRowAt, this.#windowOpenedAt)) / 1000);
     this.#lastRowAt = now;
     const totals = this.totals();
     const rtt = percentiles(this.#pending.inputRtt);
+    const globalChat = percentiles(this.#pending.globalChatDelay);
     const connected = this.connected;
     this.peakConnected = Math.max(this.peakConnected, connected);
     const row: SeriesRow = {
@@ -151,6 +162,8 @@ export class Aggregator {
       framesPerSecond: Math.round((totals.framesReceived - this.#lastRowCounters.framesReceived) / seconds),
       rttP50: rtt.p50,
       rttP99: rtt.p99,
+      globalChatP50: globalChat.p50,
+      globalChatP99: globalChat.p99,
       joinFailures: totals.joinFailures,
       errors: totals.errors,
       serverCores: round3(servers.reduce((sum, sample) => sum + sample.cores, 0)),
@@ -162,8 +175,9 @@ export class Aggregator {
     };
     row.otherCores = round3(Math.max(0, machineCores - row.serverCores - row.botCores));
     if (this.#windowOpen) {
-      this.#addUsage(seconds, connected, servers, row.botCores);
-      this.usage.otherCoreSeconds += row.otherCores * seconds;
+      this.windowConnectedByNode = this.#connectedByNode();
+      this.#addUsage(windowSeconds, connected, servers, row.botCores);
+      this.usage.otherCoreSeconds += row.otherCores * windowSeconds;
     }
     this.#lastRowCounters = totals;
     this.#pending = histogramSet();
@@ -184,6 +198,14 @@ export class Aggregator {
       entry.samples += 1;
       this.usage.perPid.set(sample.pid, entry);
     }
+  }
+
+  #connectedByNode(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const report of this.#latest.values()) {
+      for (const [node, count] of Object.entries(report.connectedByNode)) counts[node] = (counts[node] ?? 0) + count;
+    }
+    return counts;
   }
 
   #sum(pick: (report: ProcessReport) => number): number {

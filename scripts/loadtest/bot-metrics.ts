@@ -4,6 +4,12 @@ import { COUNTERS, LATENCY_METRICS, type Counter, type LatencyMetric } from "./m
 
 /** Distinct error texts kept per process; the rest are only counted. */
 const MAX_ERROR_KINDS = 20;
+/**
+ * Period of the event-loop delay monitor's timer. Node's `monitorEventLoopDelay` records the
+ * whole time between two runs of that timer (an idle process reads about 10 ms on Node 20), so
+ * the delay is what exceeds the period.
+ */
+const LOOP_DELAY_RESOLUTION_MS = 10;
 
 /** Report a bot process sends to the parent about once per second. */
 export interface ProcessReport {
@@ -20,7 +26,9 @@ export interface ProcessReport {
   errorKinds: Record<string, number>;
   /** Ids of the rooms the connected bots are in, so the parent can count rooms. */
   roomIds: string[];
-  /** Event-loop delay of this bot process since the last report: p99 and max, in ms. */
+  /** Connected bots by the node (`host:port`) that runs their room. */
+  connectedByNode: Record<string, number>;
+  /** Event-loop delay of this bot process since the last report, beyond the monitor's period: p99 and max, in ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
 }
@@ -42,7 +50,7 @@ export class BotMetrics {
   readonly #histograms = freshHistograms();
   readonly #errorKinds = new Map<string, number>();
   /** A busy bot process delays its own sends and receives, so its loop delay is reported beside the latencies. */
-  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
 
   constructor() {
     this.#loopDelay.enable();
@@ -65,8 +73,9 @@ export class BotMetrics {
     else if (this.#errorKinds.size < MAX_ERROR_KINDS) this.#errorKinds.set(text, 1);
   }
 
-  report(connected: number, joining: number, rampDone: boolean, roomIds: string[]): ProcessReport {
-    const delays = { p99: this.#loopDelay.percentile(99) / 1e6, max: this.#loopDelay.max / 1e6 };
+  report(connected: number, joining: number, rampDone: boolean, roomIds: string[], connectedByNode: Record<string, number>): ProcessReport {
+    const lateness = (ns: number) => Math.max(0, ns / 1e6 - LOOP_DELAY_RESOLUTION_MS);
+    const delays = { p99: lateness(this.#loopDelay.percentile(99)), max: lateness(this.#loopDelay.max) };
     this.#loopDelay.reset();
     const histograms = {} as Record<LatencyMetric, string>;
     for (const name of LATENCY_METRICS) {
@@ -83,6 +92,7 @@ export class BotMetrics {
       histograms,
       errorKinds: Object.fromEntries(this.#errorKinds),
       roomIds,
+      connectedByNode,
       loopDelayP99Ms: Math.round(delays.p99 * 10) / 10,
       loopDelayMaxMs: Math.round(delays.max * 10) / 10,
     };

@@ -50,6 +50,7 @@ export class BotProcesses {
         settings: {
           httpUrl: httpUrlOf(options.endpoint),
           chatPerMinute: options.chatPerMinute,
+          globalChatShare: options.globalChatShare,
           rejoinPerMinute: options.rejoinPerMinute,
         },
         maxRunMs,

@@ -1,9 +1,12 @@
 import type { InputHandle, Room } from "@colyseus/sdk";
 import type { BotMetrics } from "./bot-metrics.ts";
-import { chatDelayMs, epochNowMs, stampedChatText } from "./chat-stamp.ts";
+import { nextChatAt } from "./chat-schedule.ts";
+import { chatDelayMs, epochNowMs, readGlobalChatStamp, stampedChatText, stampedGlobalChatText } from "./chat-stamp.ts";
+import type { FirstArrivals } from "./first-arrivals.ts";
 import type { RoomFinder } from "./fill-policy.ts";
 import { tapFrames } from "./frame-tap.ts";
 import { isPatchFrame, isStateFrame, readFrameHead } from "./protocol.ts";
+import { SeenMessages } from "./seen-messages.ts";
 import { AckCursor, SendLog } from "./send-log.ts";
 
 /** The arena samples one input per 50 ms step; bots send at that pace, like the browser client. */
@@ -14,12 +17,16 @@ const MAX_INPUT_LAG_MS = 2 * INPUT_INTERVAL_MS;
 const INPUTS_PER_DIRECTION = 20;
 const JOIN_ATTEMPTS = 3;
 const LEAVE_TIMEOUT_MS = 3000;
+/** Global message ids each bot remembers, so it counts a message once. At 32 messages a second they cover 8 s. */
+const SEEN_GLOBAL_IDS = 256;
 
 /** Settings shared by every bot of a process. */
 export interface BotSettings {
   httpUrl: string;
   /** Chat messages per bot per minute; 0 disables chat. */
   chatPerMinute: number;
+  /** Share of those chat messages, from 0 to 1, sent to the global channel instead of the room. */
+  globalChatShare: number;
   /** Leave-and-rejoin cycles per bot per minute; 0 disables them. */
   rejoinPerMinute: number;
 }
@@ -56,6 +63,8 @@ export class Bot {
   readonly #settings: BotSettings;
   readonly #finder: RoomFinder;
   readonly #metrics: BotMetrics;
+  /** Shared by the bots of the process. */
+  readonly #arrivals: FirstArrivals;
 
   #phase: Phase = "idle";
   #token: string | undefined;
@@ -70,19 +79,29 @@ export class Bot {
   #nextRejoinAt = Number.POSITIVE_INFINITY;
   #dx = 0;
   #dy = 0;
+  /** `host:port` of the node that runs the current room, from the room's WebSocket URL. */
+  #node = "";
+  #globalChatCount = 0;
+  readonly #seenGlobal = new SeenMessages(SEEN_GLOBAL_IDS);
 
-  constructor(index: number, sampled: boolean, settings: BotSettings, finder: RoomFinder, metrics: BotMetrics) {
+  constructor(index: number, sampled: boolean, settings: BotSettings, finder: RoomFinder, metrics: BotMetrics, arrivals: FirstArrivals) {
     this.#index = index;
     this.#name = `bot-${index}`;
     this.#sampled = sampled;
     this.#settings = settings;
     this.#finder = finder;
     this.#metrics = metrics;
+    this.#arrivals = arrivals;
   }
 
   /** Id of the room while the bot plays in it, otherwise undefined. */
   get roomId(): string | undefined {
     return this.#phase === "playing" ? this.#room?.roomId : undefined;
+  }
+
+  /** Node of the room while the bot plays in it, otherwise undefined. */
+  get node(): string | undefined {
+    return this.#phase === "playing" ? this.#node : undefined;
   }
 
   get joining(): boolean {
@@ -165,7 +184,9 @@ export class Bot {
     this.#decodedCursor = new AckCursor(this.#sendLog);
     this.#lastStateAt = 0;
     this.#input = room.input<MoveInputData>();
+    this.#node = nodeOf(room);
     room.onMessage("chat", (message: unknown) => this.#onChat(message));
+    room.onMessage("error", (message: unknown) => this.#onServerError(message));
     room.onMessage("results", () => undefined);
     room.onLeave((code: number) => this.#onLeave(room, code));
     room.onError((code: number, message?: string) => this.#metrics.error("room", `${code} ${message ?? ""}`));
@@ -174,7 +195,7 @@ export class Bot {
     const now = performance.now();
     this.#phase = "playing";
     this.#nextInputAt = now + Math.random() * INPUT_INTERVAL_MS;
-    this.#nextChatAt = nextEventAt(now, this.#settings.chatPerMinute);
+    this.#nextChatAt = nextChatAt(now, this.#settings.chatPerMinute);
     this.#nextRejoinAt = nextEventAt(now, this.#settings.rejoinPerMinute);
   }
 
@@ -200,16 +221,52 @@ export class Bot {
   }
 
   #sendChat(nowMs: number): void {
-    this.#room?.send("chat", { text: stampedChatText(this.#name) });
+    if (Math.random() < this.#settings.globalChatShare) {
+      // The id is sent as the browser client sends one (the server drops a repeated id), and
+      // goes into the text because the server forwards only the text to the receivers.
+      this.#globalChatCount += 1;
+      const id = `${this.#name}.${this.#globalChatCount}`;
+      this.#room?.send("chat", { text: stampedGlobalChatText(this.#name, this.#node, id), channel: "global", id });
+      this.#metrics.count("globalChatsSent");
+    } else {
+      this.#room?.send("chat", { text: stampedChatText(this.#name) });
+    }
     this.#metrics.count("chatsSent");
-    this.#nextChatAt = nextEventAt(nowMs, this.#settings.chatPerMinute);
+    this.#nextChatAt = nextChatAt(nowMs, this.#settings.chatPerMinute);
   }
 
   #onChat(message: unknown): void {
+    const receivedAtMs = epochNowMs();
     this.#metrics.count("chatsReceived");
-    const text = typeof message === "object" && message !== null ? (message as { text?: unknown }).text : undefined;
-    const delay = chatDelayMs(text, epochNowMs());
+    if (typeof message !== "object" || message === null) return;
+    const { text, channel } = message as { text?: unknown; channel?: unknown };
+    if (channel === "global") {
+      this.#onGlobalChat(text, receivedAtMs);
+      return;
+    }
+    const delay = chatDelayMs(text, receivedAtMs);
     if (delay !== undefined) this.#metrics.record("chatDelay", delay);
+  }
+
+  #onGlobalChat(text: unknown, receivedAtMs: number): void {
+    const stamp = readGlobalChatStamp(text);
+    if (!stamp) return; // a global message that no bot sent
+    if (!this.#seenGlobal.add(stamp.messageId)) {
+      this.#metrics.count("globalChatDuplicates");
+      return;
+    }
+    this.#metrics.count("globalChatsReceived");
+    const delay = receivedAtMs - stamp.sentAtMs;
+    this.#metrics.record("globalChatDelay", delay);
+    this.#metrics.record(stamp.senderNode === this.#node ? "globalChatDelaySameNode" : "globalChatDelayOtherNode", delay);
+    // Keyed by node too, so the wait compares copies of one node's burst and not the two nodes' timing.
+    this.#metrics.record("globalChatFanoutWait", this.#arrivals.sinceFirst(`${stamp.messageId}@${this.#node}`, receivedAtMs));
+  }
+
+  #onServerError(message: unknown): void {
+    const code = typeof message === "object" && message !== null ? (message as { code?: unknown }).code : undefined;
+    if (code === "RATE_LIMITED") this.#metrics.count("chatsRateLimited");
+    else this.#metrics.error("server message", typeof code === "string" ? code : "error without code");
   }
 
   #beforeFrame(bytes: Uint8Array): boolean {
@@ -268,5 +325,19 @@ export class Bot {
   async #leave(room: Room): Promise<void> {
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, LEAVE_TIMEOUT_MS).unref());
     await Promise.race([room.leave(true).then(() => undefined, () => undefined), timeout]);
+  }
+}
+
+/**
+ * Names the node that runs `room` by the `host:port` of its WebSocket URL, which is the
+ * node's PUBLIC_ADDRESS from the seat reservation when the node announces one.
+ */
+function nodeOf(room: Room): string {
+  const url = room.connection.url;
+  if (url === undefined) return "unknown";
+  try {
+    return new URL(url).host;
+  } catch {
+    return "unknown";
   }
 }

@@ -20,6 +20,21 @@ export const LATENCY_METRICS = [
   /** Chat sent until a client in the same room receives it (room channel). */
   "chatDelay",
   /**
+   * Global chat sent until a client in any arena receives it: the sender's node publishes it on
+   * Redis presence and every node broadcasts it. One sample per message and receiving client.
+   */
+  "globalChatDelay",
+  /** The part of `globalChatDelay` whose receiver's room is on the sender's node. */
+  "globalChatDelaySameNode",
+  /** The part of `globalChatDelay` whose receiver's room is on another node than the sender's. */
+  "globalChatDelayOtherNode",
+  /**
+   * Time from the first copy of a global message that one node sent into a bot process to each
+   * copy from that node. It is the wait behind the other copies of the same broadcast, in the
+   * node's sends and in the bot process (first-arrivals.ts).
+   */
+  "globalChatFanoutWait",
+  /**
    * Inputs sent but not yet applied when a state frame arrives, in inputs rather than ms. About
    * one is normal (the input sent since the last step); more means inputs wait in the room's buffer.
    */
@@ -44,6 +59,14 @@ export const COUNTERS = [
   "bytesReceived",
   "chatsSent",
   "chatsReceived",
+  /** The part of `chatsSent` sent to the global channel. */
+  "globalChatsSent",
+  /** Global chat messages received, each counted once per receiving client. */
+  "globalChatsReceived",
+  /** Global chat messages a client received again after the first time, which `globalChatsReceived` leaves out. */
+  "globalChatDuplicates",
+  /** RATE_LIMITED replies to chat: a bot chatted faster than the server's per-player limit. */
+  "chatsRateLimited",
   "drops",
   "errors",
 ] as const;

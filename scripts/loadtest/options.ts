@@ -15,6 +15,8 @@ export interface LoadTestOptions {
   rejoinPerMinute: number;
   /** Chat messages per client per minute. */
   chatPerMinute: number;
+  /** Share of the chat messages, from 0 to 1, sent to the global channel (every arena on every node). */
+  globalChatShare: number;
   outDir: string;
   /** Server processes to measure; undefined means those listening on the endpoint's port. */
   serverPids: number[] | undefined;
@@ -37,7 +39,12 @@ export const USAGE = `Usage: npm run loadtest -- [options]
   --fill POLICY        joinOrCreate (default) or create-per-16
   --processes N        bot processes (default: one per ${CLIENTS_PER_PROCESS} clients)
   --rejoin-rate R      leave-and-rejoin cycles per client per minute (default 0.2)
-  --chat-rate R        chat messages per client per minute (default 1)
+  --chat-rate R        chat messages per client per minute (default 1); a client leaves at
+                       least 1 s between two, because the server accepts 1 per second per
+                       player after a burst of 5, so rates above 60 get rate-limited
+  --global-chat F      share of the chat sent to the global channel, 0 to 1 (default 0);
+                       receivers record globalChatDelay, split by whether their room is
+                       on the sender's node (SameNode) or another node (OtherNode)
   --sample-every N     every N-th client decodes the full state (default 16)
   --warmup S           seconds between ramp end and measurement (default 3)
   --server-pids A,B    server processes to measure (default: those listening on the endpoint port)
@@ -53,6 +60,12 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
     throw new Error(`--${name} must be a ${integer ? "non-negative integer" : "non-negative number"}, got ${raw}`);
   }
+  return value;
+}
+
+function parseShare(name: string, raw: string | undefined): number {
+  const value = positiveNumber(name, raw, 0, false);
+  if (value > 1) throw new Error(`--${name} must be a share from 0 to 1, got ${raw}`);
   return value;
 }
 
@@ -82,6 +95,7 @@ export function parseOptions(argv: string[]): LoadTestOptions {
       processes: { type: "string" },
       "rejoin-rate": { type: "string" },
       "chat-rate": { type: "string" },
+      "global-chat": { type: "string" },
       "sample-every": { type: "string" },
       warmup: { type: "string" },
       "server-pids": { type: "string" },
@@ -106,6 +120,7 @@ export function parseOptions(argv: string[]): LoadTestOptions {
     processes: Math.max(1, Math.min(processes, clients)),
     rejoinPerMinute: positiveNumber("rejoin-rate", values["rejoin-rate"], 0.2, false),
     chatPerMinute: positiveNumber("chat-rate", values["chat-rate"], 1, false),
+    globalChatShare: parseShare("global-chat", values["global-chat"]),
     sampleEvery: Math.max(1, positiveNumber("sample-every", values["sample-every"], 16, true)),
     warmupSeconds: positiveNumber("warmup", values.warmup, 3, false),
     serverPids: parsePids(values["server-pids"]),

@@ -13,6 +13,8 @@ export function progressLine(row: SeriesRow, target: number): string {
     `[${row.t.toFixed(0).padStart(4)}s ${phase.padEnd(7)}] connected ${row.connected}/${target} joining ${row.joining} failed ${row.joinFailures}` +
     ` | msg/s out ${compact(row.inputsPerSecond)} in ${compact(row.framesPerSecond)}` +
     ` | rtt p50 ${row.rttP50.toFixed(1)} p99 ${row.rttP99.toFixed(1)} ms` +
+    // Shown only in seconds that received global chat, so runs without it keep their line.
+    (row.globalChatP99 > 0 ? ` | global chat p50 ${row.globalChatP50.toFixed(1)} p99 ${row.globalChatP99.toFixed(1)} ms` : "") +
     ` | server ${row.serverCores.toFixed(2)} cores ${row.serverRssMiB} MiB | bots ${row.botCores.toFixed(2)} | other ${row.otherCores.toFixed(2)} cores | errors ${row.errors}`
   );
 }

@@ -22,6 +22,20 @@ export function renderHtmlReport(summary: LoadTestSummary): string {
     windowRows.length > 0 ? [windowRows[0]!.t, windowRows[windowRows.length - 1]!.t] : undefined;
   const points = (pick: (row: (typeof rows)[number]) => number) => rows.map((row): [number, number] => [row.t, pick(row)]);
 
+  const globalChatChart =
+    summary.latency.globalChatDelay.count > 0
+      ? [
+          svgLineChart({
+            title: "Global chat delay per second",
+            unit: "ms",
+            window,
+            lines: [
+              { name: "p50", color: "#1f77b4", points: points((row) => row.globalChatP50) },
+              { name: "p99", color: "#d62728", points: points((row) => row.globalChatP99) },
+            ],
+          }),
+        ]
+      : [];
   const charts = [
     svgLineChart({
       title: "Input round trip per second",
@@ -32,6 +46,7 @@ export function renderHtmlReport(summary: LoadTestSummary): string {
         { name: "p99", color: "#d62728", points: points((row) => row.rttP99) },
       ],
     }),
+    ...globalChatChart,
     svgLineChart({
       title: "Connected clients",
       unit: "clients",

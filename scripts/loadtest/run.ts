@@ -19,12 +19,20 @@ function serverPidsFor(options: LoadTestOptions): number[] {
   return pidsListeningOn(port);
 }
 
+/** Callbacks of a caller that measures something else over the same window, e.g. a baseline. */
+export interface LoadTestHooks {
+  /** Called right after the measured window opens. */
+  onWindowOpen?(): void;
+  /** Called right after the measured window closes, before the bots leave. */
+  onWindowClose?(): void;
+}
+
 /**
  * Runs one load test: forks the bot processes, samples the server and the bots once per
  * second, measures a window of `durationSeconds` after the ramp and warm-up, then stops
  * everything it started and writes summary.json and report.html to `outDir`.
  */
-export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSummary> {
+export async function runLoadTest(options: LoadTestOptions, hooks: LoadTestHooks = {}): Promise<LoadTestSummary> {
   const serverPids = serverPidsFor(options);
   if (serverPids.length === 0) console.warn(`no process listens on ${options.endpoint}; server cost is not measured (pass --server-pids)`);
 
@@ -51,6 +59,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSum
       if (windowStart === undefined && rampSeconds !== undefined && elapsed >= rampSeconds + options.warmupSeconds) {
         aggregator.openWindow();
         windowStart = elapsed;
+        hooks.onWindowOpen?.();
       }
       const row = aggregator.row(elapsed, servers.sample(), botSampler.sample(), machine.sample());
       if (options.progress) printer.show(row);
@@ -58,6 +67,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestSum
     }
   } finally {
     aggregator.closeWindow();
+    if (windowStart !== undefined) hooks.onWindowClose?.();
     printer.done();
     await bots.stop();
   }

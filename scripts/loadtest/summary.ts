@@ -26,13 +26,24 @@ export interface LoadTestSummary {
     /** Mean of the connected clients over the measured window. */
     avgConnected: number;
     rooms: number;
+    /** Connected clients by the node (`host:port`) that runs their room, at the end of the window. */
+    byNode: Record<string, number>;
     joinFailures: number;
     drops: number;
     rejoins: number;
     errors: number;
   };
   /** Per-second rates inside the measured window. */
-  rates: { inputs: number; frames: number; bytesIn: number; chatsSent: number; chatsReceived: number };
+  rates: {
+    inputs: number;
+    frames: number;
+    bytesIn: number;
+    chatsSent: number;
+    chatsReceived: number;
+    /** Global chat messages sent, and received counted once per receiving client. */
+    globalChatsSent: number;
+    globalChatsReceived: number;
+  };
   /** Percentiles inside the measured window (join and guest: over the whole run, as joins happen in the ramp). */
   latency: Record<LatencyMetric, Percentiles>;
   server: {
@@ -103,6 +114,7 @@ export function buildSummary(
       peakConnected: aggregator.peakConnected,
       avgConnected: round(avgConnected, 1),
       rooms: windowRows.length > 0 ? Math.max(...windowRows.map((row) => row.rooms)) : 0,
+      byNode: aggregator.windowConnectedByNode,
       joinFailures: totals.joinFailures,
       drops: totals.drops,
       rejoins: totals.rejoins,
@@ -114,6 +126,8 @@ export function buildSummary(
       bytesIn: round(counters.bytesReceived / seconds, 0),
       chatsSent: round(counters.chatsSent / seconds, 2),
       chatsReceived: round(counters.chatsReceived / seconds, 2),
+      globalChatsSent: round(counters.globalChatsSent / seconds, 2),
+      globalChatsReceived: round(counters.globalChatsReceived / seconds, 2),
     },
     latency,
     server: {
@@ -139,16 +153,22 @@ export function buildSummary(
 }
 
 function line(name: LatencyMetric, p: Percentiles): string {
-  return `  ${name.padEnd(16)} n=${String(p.count).padStart(8)}  p50 ${p.p50.toFixed(1).padStart(7)}  p95 ${p.p95.toFixed(1).padStart(7)}  p99 ${p.p99.toFixed(1).padStart(7)}  p99.9 ${p.p999.toFixed(1).padStart(7)}  max ${p.max.toFixed(1).padStart(7)} ${unitOf(name)}`;
+  return `  ${name.padEnd(24)} n=${String(p.count).padStart(8)}  p50 ${p.p50.toFixed(1).padStart(7)}  p95 ${p.p95.toFixed(1).padStart(7)}  p99 ${p.p99.toFixed(1).padStart(7)}  p99.9 ${p.p999.toFixed(1).padStart(7)}  max ${p.max.toFixed(1).padStart(7)} ${unitOf(name)}`;
 }
 
 /** Formats the end-of-run text summary. */
 export function formatSummary(summary: LoadTestSummary): string {
-  const { clients, rates, server, bots } = summary;
+  const { clients, rates, server, bots, counters } = summary;
+  const nodes = Object.entries(clients.byNode);
+  const global =
+    counters.globalChatsSent > 0
+      ? ` (global out ${rates.globalChatsSent} in ${rates.globalChatsReceived}, ${counters.globalChatDuplicates} duplicates dropped)`
+      : "";
   const lines = [
     `Load test: ${clients.target} clients, ramp ${summary.rampSeconds}s, measured ${summary.windowSeconds}s`,
     `  connected avg ${clients.avgConnected} peak ${clients.peakConnected} in ${clients.rooms} rooms; join failures ${clients.joinFailures}, drops ${clients.drops}, rejoins ${clients.rejoins}, errors ${clients.errors}`,
-    `  messages/s: inputs out ${rates.inputs}, frames in ${rates.frames} (${Math.round(rates.bytesIn / 1024)} KiB/s), chats out ${rates.chatsSent} in ${rates.chatsReceived}`,
+    ...(nodes.length > 1 ? [`  clients by node: ${nodes.map(([node, count]) => `${node} ${count}`).join(", ")}`] : []),
+    `  messages/s: inputs out ${rates.inputs}, frames in ${rates.frames} (${Math.round(rates.bytesIn / 1024)} KiB/s), chats out ${rates.chatsSent} in ${rates.chatsReceived}${global}; chats rate-limited ${counters.chatsRateLimited}`,
     "Latency (input RTT = input sent until a state frame shows it applied):",
     ...LATENCY_METRICS.map((name) => line(name, summary.latency[name])),
     `Server (${server.pids.join(", ") || "no process found"}): ${server.cores} cores, ${server.coresPer1000Clients} cores per 1,000 clients (${server.clientsPerCore} clients per core), ${server.rssMiBPer1000Clients} MiB RSS per 1,000 clients above the idle ${server.rssBaselineMiB} MiB`,

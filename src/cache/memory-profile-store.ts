@@ -2,11 +2,9 @@ import type { Database } from "../db/database.ts";
 import { selectPlayer, writeProfileIfNewer } from "../db/players.ts";
 import type { Logger } from "../logger.ts";
 import type { Profile, RoundScoreChange } from "./profile.ts";
-import type { ChangeOutcome, FlushOutcome, ProfileStore } from "./profile-store.ts";
+import type { ChangeOutcome, FlushOutcome, PlayerRoundScore, ProfileStore } from "./profile-store.ts";
+import { assertValidScores, loadMissedPlayers } from "./batch-changes.ts";
 import { SingleFlight } from "./single-flight.ts";
-
-/** Lifetime of round-finished markers, as in the Redis store. A round's job never retries later. */
-const ROUND_FINISHED_TTL_MS = 14 * 24 * 3600 * 1000;
 
 /** Minimum time between two scans that drop expired profiles and round markers, in ms. */
 const PRUNE_INTERVAL_MS = 60_000;
@@ -16,6 +14,8 @@ export interface MemoryProfileStoreOptions {
   log: Logger;
   /** Seconds a clean profile stays cached after its last flush or load. */
   cacheTtlSeconds: number;
+  /** Seconds a round's finished marker lives, as in the Redis store (there, counted from the job's end). */
+  roundMarkerTtlSeconds: number;
   /** Called after every applied change so the write-behind flush gets scheduled. */
   onDirty: (playerId: string) => void;
   /**
@@ -82,24 +82,40 @@ export class MemoryProfileStore implements ProfileStore {
   }
 
   async recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome> {
-    if (!Number.isInteger(change.score) || change.score < 0) {
-      throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
-    }
+    const [outcome] = await this.recordRoundScores([{ playerId, change }]);
+    return outcome!;
+  }
 
-    if (change.epoch !== undefined && !this.#options.acceptsEpoch(playerId, change.epoch)) return { status: "fenced" };
+  async recordRoundScores(changes: readonly PlayerRoundScore[]): Promise<ChangeOutcome[]> {
+    assertValidScores(changes);
+    const outcomes: Array<ChangeOutcome | undefined> = changes.map(({ playerId, change }) =>
+      change.epoch !== undefined && !this.#options.acceptsEpoch(playerId, change.epoch) ? { status: "fenced" } : undefined,
+    );
+    let pending = changes.flatMap((_, index) => (outcomes[index] === undefined ? [index] : []));
 
-    // A miss loads the profile from the database and tries again. The loop allows for a
-    // profile that expired between the load and the retry.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const outcome = this.#apply(playerId, change, Date.now());
-      if (outcome) {
+    // A miss loads the missing profiles from the database and applies only their changes again.
+    // Each pass runs without awaiting, so a player's changes keep their order. The loop allows
+    // for a profile that expired between the load and the retry.
+    for (let attempt = 0; attempt < 3 && pending.length > 0; attempt += 1) {
+      const now = Date.now();
+      const missed: number[] = [];
+      for (const index of pending) {
+        const { playerId, change } = changes[index]!;
+        const outcome = this.#apply(playerId, change, now);
+        if (!outcome) {
+          missed.push(index);
+          continue;
+        }
+        outcomes[index] = outcome;
         if (outcome.status === "applied") this.#options.onDirty(playerId);
-        return outcome;
       }
-      const loaded = await this.#loads.run(playerId, () => this.#load(playerId));
-      if (!loaded) return { status: "unknown-player" };
+      pending = await loadMissedPlayers(missed, (index) => changes[index]!.playerId, (playerId) => this.#loads.run(playerId, () => this.#load(playerId)), outcomes);
     }
-    throw new Error(`profile ${playerId} left the cache three times while recording a round score`);
+    if (pending.length > 0) {
+      const players = [...new Set(pending.map((index) => changes[index]!.playerId))];
+      throw new Error(`profiles ${players.join(", ")} left the cache three times while recording round scores`);
+    }
+    return outcomes.map((outcome) => outcome!);
   }
 
   async flush(playerId: string): Promise<FlushOutcome> {
@@ -147,7 +163,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   /**
    * Applies one change, or returns undefined when the profile is not cached. It mirrors the
-   * Redis store's APPLY_ROUND_SCORE script line by line and runs without awaiting.
+   * Redis store's APPLY_ROUND_SCORES script line by line and runs without awaiting.
    */
   #apply(playerId: string, change: RoundScoreChange, now: number): ChangeOutcome | undefined {
     const cached = this.#cached(playerId, now);
@@ -199,8 +215,9 @@ export class MemoryProfileStore implements ProfileStore {
   #markRoundFinished(roundId: string, playerId: string, now: number): void {
     const marker = this.#roundMarkers.get(roundId) ?? { players: new Set<string>(), expiresAt: 0 };
     marker.players.add(playerId);
-    // Like Redis's EXPIRE after every SADD, each final result extends the marker's life.
-    marker.expiresAt = now + ROUND_FINISHED_TTL_MS;
+    // Memory is never evicted, so the marker's life counts from its last final result rather
+    // than from the end of the round's job as in Redis.
+    marker.expiresAt = now + this.#options.roundMarkerTtlSeconds * 1000;
     this.#roundMarkers.set(roundId, marker);
   }
 

@@ -1,6 +1,6 @@
 import type { Profile, RoundScoreChange } from "./profile.ts";
 
-/** Outcome of one `ProfileStore.change` call. */
+/** Outcome of one round score change (`ProfileStore.recordRoundScore`, or one entry of `recordRoundScores`). */
 export type ChangeOutcome =
   | { status: "applied"; profile: Profile }
   /** The round was already finished for this player; nothing changed. */
@@ -9,6 +9,12 @@ export type ChangeOutcome =
   | { status: "unknown-player" }
   /** The change carried the epoch of a session that another session took over; nothing changed. */
   | { status: "fenced" };
+
+/** One player's change in a `ProfileStore.recordRoundScores` batch. */
+export interface PlayerRoundScore {
+  playerId: string;
+  change: RoundScoreChange;
+}
 
 /** Outcome of one `ProfileStore.flush` call. */
 export type FlushOutcome =
@@ -30,6 +36,17 @@ export interface ProfileStore {
 
   /** Records a round score in the cache and marks the profile dirty in the same atomic step. */
   recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome>;
+
+  /**
+   * Records several round scores with the semantics of `recordRoundScore`, in the order given,
+   * and returns one outcome per change in that order. Each change is atomic with its dirty
+   * marker, but the batch as a whole is not: after a failure some of its changes may be applied.
+   * A retry of the batch is still safe, because changes carry absolute scores and finals count
+   * once. Profiles
+   * not cached are loaded from the database once each, and only their changes are applied again.
+   * Throws RangeError, before changing anything, when any score is not a non-negative integer.
+   */
+  recordRoundScores(changes: readonly PlayerRoundScore[]): Promise<ChangeOutcome[]>;
 
   /** Writes the cached profile to the database if dirty, guarded by version. */
   flush(playerId: string): Promise<FlushOutcome>;

@@ -4,15 +4,77 @@ import { selectPlayer, writeProfileIfNewer } from "../db/players.ts";
 import type { Logger } from "../logger.ts";
 import type { RedisKeys } from "../redis/keys.ts";
 import type { Profile, RoundScoreChange } from "./profile.ts";
-import type { ChangeOutcome, FlushOutcome, ProfileStore } from "./profile-store.ts";
-import { APPLY_ROUND_SCORE, FENCE_AND_CHECKPOINT, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
+import type { ChangeOutcome, FlushOutcome, PlayerRoundScore, ProfileStore } from "./profile-store.ts";
+import { APPLY_ROUND_SCORES, FENCE_AND_CHECKPOINT, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
+import { assertValidScores, loadMissedPlayers } from "./batch-changes.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 /**
- * How long round checkpoints live, and round-finished markers once their round's job is done;
- * a round's job is never retried later than this.
+ * Clean-up lifetime of a round checkpoint. A finished round deletes its checkpoint, and the
+ * sweep recovers a stale one long before this; the TTL only bounds what a bug could leave.
  */
-const ROUND_FINISHED_TTL_SECONDS = 14 * 24 * 3600;
+const CHECKPOINT_TTL_SECONDS = 14 * 24 * 3600;
+
+/**
+ * Changes per APPLY_ROUND_SCORES call. Redis runs nothing else while a script runs, so a longer
+ * batch is split. A round (at most 256 players) or a live sync takes one or two calls.
+ */
+const MAX_CHANGES_PER_SCRIPT = 128;
+
+/** A change with the script arguments derived from it. */
+interface PreparedChange extends PlayerRoundScore {
+  /** Fencing epoch as a script argument; "" skips the check. */
+  epoch: string;
+  /** Checkpoint meta JSON; "" for a change without a checkpoint. */
+  meta: string;
+  /** Checkpoint JSON of this player's entry. */
+  player: string;
+}
+
+function prepareChange({ playerId, change }: PlayerRoundScore): PreparedChange {
+  // Final results are never checkpointed: the round's score job carries them.
+  const checkpoint = change.checkpoint && !change.final ? change.checkpoint : undefined;
+  return {
+    playerId,
+    change,
+    epoch: change.epoch === undefined ? "" : String(change.epoch),
+    meta: checkpoint ? JSON.stringify({ roomId: checkpoint.roomId, round: checkpoint.round, nodeId: checkpoint.nodeId }) : "",
+    player: checkpoint ? JSON.stringify({ name: checkpoint.name, score: change.score, epoch: change.epoch ?? 0 }) : "",
+  };
+}
+
+/** Converts one APPLY_ROUND_SCORES reply into an outcome; "miss" when the profile was not cached. */
+function parseApplyReply(reply: unknown, playerId: string): ChangeOutcome | "miss" {
+  if (!Array.isArray(reply)) throw new Error(`APPLY_ROUND_SCORES returned ${describeReply(reply)} for player ${playerId}`);
+  const [code, name, totalScore, gamesPlayed, bestRoundScore, updatedAt, version] = reply as unknown[];
+  switch (code) {
+    case 1:
+      return {
+        status: "applied",
+        profile: {
+          id: playerId,
+          name: typeof name === "string" ? name : "",
+          totalScore: Number(totalScore ?? 0),
+          gamesPlayed: Number(gamesPlayed ?? 0),
+          bestRoundScore: Number(bestRoundScore ?? 0),
+          updatedAt: Number(updatedAt ?? 0),
+          version: Number(version ?? 0),
+        },
+      };
+    case 0:
+      return { status: "round-already-final" };
+    case -1:
+      return "miss";
+    case -2:
+      return { status: "fenced" };
+    default:
+      throw new Error(`APPLY_ROUND_SCORES returned ${describeReply(reply)} for player ${playerId}`);
+  }
+}
+
+function describeReply(reply: unknown): string {
+  return JSON.stringify(reply) ?? String(reply);
+}
 
 export interface RedisProfileStoreOptions {
   /** Redis of the profiles, the dirty set, the leaderboard and the round-finished markers. */
@@ -27,11 +89,21 @@ export interface RedisProfileStoreOptions {
   log: Logger;
   /** Seconds a clean profile stays cached after its last flush or load. */
   cacheTtlSeconds: number;
+  /**
+   * Seconds a round's finished marker stays after the round's score job is done. Within this
+   * time the same round queued again (a lost reply, a recovered checkpoint) is not counted twice.
+   */
+  roundMarkerTtlSeconds: number;
   /** Called after every applied change so the write-behind flush gets scheduled. */
   onDirty: (playerId: string) => void;
 }
 
-/** Profile store on Redis hashes with write-behind to PostgreSQL. */
+/**
+ * Profile store on Redis hashes with write-behind to PostgreSQL. A batch of up to
+ * MAX_CHANGES_PER_SCRIPT changes whose profiles are all cached takes one round trip to Redis.
+ * With a separate cache Redis, changes with an epoch or a checkpoint take one more, to the queue
+ * Redis, before it.
+ */
 export class RedisProfileStore implements ProfileStore {
   readonly #options: RedisProfileStoreOptions;
   readonly #loads = new SingleFlight<string, Profile | undefined>();
@@ -60,58 +132,79 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async recordRoundScore(playerId: string, change: RoundScoreChange): Promise<ChangeOutcome> {
-    if (!Number.isInteger(change.score) || change.score < 0) {
-      throw new RangeError(`round score of player ${playerId} must be a non-negative integer, got ${change.score}`);
+    const [outcome] = await this.recordRoundScores([{ playerId, change }]);
+    return outcome!;
+  }
+
+  async recordRoundScores(changes: readonly PlayerRoundScore[]): Promise<ChangeOutcome[]> {
+    assertValidScores(changes);
+    const outcomes: ChangeOutcome[] = [];
+    // One chunk finishes, retries included, before the next starts, so the changes of a player
+    // listed twice still apply in the order given.
+    for (let start = 0; start < changes.length; start += MAX_CHANGES_PER_SCRIPT) {
+      outcomes.push(...(await this.#recordChunk(changes.slice(start, start + MAX_CHANGES_PER_SCRIPT))));
     }
-    const { redis, keys } = this.#options;
-    const keyList = [
-      keys.profile(playerId),
-      keys.dirtyProfiles,
-      keys.leaderboard,
-      keys.roundFinished(change.roundId),
-      keys.sessionEpoch(playerId),
-      keys.sessionReleased(playerId),
-      keys.roundCheckpoint(change.roundId),
-      keys.roundCheckpoints,
-    ];
-    const checkpoint = change.checkpoint && !change.final ? change.checkpoint : undefined;
+    return outcomes;
+  }
+
+  async #recordChunk(changes: readonly PlayerRoundScore[]): Promise<ChangeOutcome[]> {
     const now = String(Date.now());
-    const epoch = change.epoch === undefined ? "" : String(change.epoch);
-    const meta = checkpoint ? JSON.stringify({ roomId: checkpoint.roomId, round: checkpoint.round, nodeId: checkpoint.nodeId }) : "";
-    const player = checkpoint ? JSON.stringify({ name: checkpoint.name, score: change.score, epoch: change.epoch ?? 0 }) : "";
-    if (this.#separate && (await this.#fenceAndCheckpoint(playerId, change.roundId, now, epoch, meta, player)) === -2) {
-      return { status: "fenced" };
+    const prepared = changes.map(prepareChange);
+    const outcomes: Array<ChangeOutcome | undefined> = Array.from({ length: changes.length });
+    let pending = prepared.map((_, index) => index);
+
+    if (this.#separate) {
+      const fenced = await this.#fenceAndCheckpoint(prepared, now);
+      for (const index of fenced) outcomes[index] = { status: "fenced" };
+      pending = pending.filter((index) => outcomes[index] === undefined);
     }
+
+    // A miss loads the missing profiles from the database and applies only their changes again.
+    // The loop allows for a profile evicted between the load and the retry.
+    for (let attempt = 0; attempt < 3 && pending.length > 0; attempt += 1) {
+      const replies = await this.#apply(pending.map((index) => prepared[index]!), now);
+      const missed: number[] = [];
+      for (const [position, reply] of replies.entries()) {
+        const index = pending[position]!;
+        const { playerId } = prepared[index]!;
+        if (reply === "miss") {
+          missed.push(index);
+          continue;
+        }
+        outcomes[index] = reply;
+        if (reply.status === "applied") this.#options.onDirty(playerId);
+      }
+      pending = await loadMissedPlayers(missed, (index) => prepared[index]!.playerId, (playerId) => this.#loads.run(playerId, () => this.#load(playerId)), outcomes);
+    }
+    if (pending.length > 0) {
+      const players = [...new Set(pending.map((index) => prepared[index]!.playerId))];
+      throw new Error(`profiles ${players.join(", ")} left the cache three times while recording round scores`);
+    }
+    return outcomes.map((outcome) => outcome!);
+  }
+
+  /** Runs APPLY_ROUND_SCORES for `changes` and returns each change's outcome, or "miss" when its profile is not cached. */
+  async #apply(changes: readonly PreparedChange[], now: string): Promise<Array<ChangeOutcome | "miss">> {
+    const { redis, keys } = this.#options;
     // With a separate cache Redis the fencing check and checkpoint already ran on the queue Redis.
     const inline = !this.#separate;
-    const args = [
-      playerId,
-      now,
-      change.roundId,
-      String(change.score),
-      change.final ? "1" : "0",
-      String(ROUND_FINISHED_TTL_SECONDS),
-      inline ? epoch : "",
-      inline ? meta : "",
-      inline ? player : "",
-    ];
-
-    // A miss loads the profile from the database and tries again; the loop allows for a
-    // profile evicted between the load and the retry.
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const result = (await redis.eval(APPLY_ROUND_SCORE, keyList.length, ...keyList, ...args)) as number[];
-      if (result[0] === 1) {
-        this.#options.onDirty(playerId);
-        const profile = await this.#read(playerId);
-        return { status: "applied", profile: profile! };
-      }
-      if (result[0] === 0) return { status: "round-already-final" };
-      if (result[0] === -2) return { status: "fenced" };
-
-      const loaded = await this.#loads.run(playerId, () => this.#load(playerId));
-      if (!loaded) return { status: "unknown-player" };
+    const keyList = [keys.dirtyProfiles, keys.leaderboard, keys.roundCheckpoints];
+    const args = [now, String(CHECKPOINT_TTL_SECONDS)];
+    for (const { playerId, change, epoch, meta, player } of changes) {
+      keyList.push(
+        keys.profile(playerId),
+        keys.roundFinished(change.roundId),
+        keys.sessionEpoch(playerId),
+        keys.sessionReleased(playerId),
+        keys.roundCheckpoint(change.roundId),
+      );
+      args.push(playerId, change.roundId, String(change.score), change.final ? "1" : "0", inline ? epoch : "", inline ? meta : "", inline ? player : "");
     }
-    throw new Error(`profile ${playerId} left the cache three times while recording a round score`);
+    const replies = await APPLY_ROUND_SCORES.run(redis, keyList, args);
+    if (!Array.isArray(replies) || replies.length !== changes.length) {
+      throw new Error(`APPLY_ROUND_SCORES returned ${describeReply(replies)} for ${changes.length} changes`);
+    }
+    return replies.map((reply: unknown, position) => parseApplyReply(reply, changes[position]!.playerId));
   }
 
   async flush(playerId: string): Promise<FlushOutcome> {
@@ -125,14 +218,10 @@ export class RedisProfileStore implements ProfileStore {
     if (dirty === null) return { status: "clean" };
 
     const wrote = await writeProfileIfNewer(db, profile);
-    const cleaned = await redis.eval(
-      MARK_CLEAN,
-      2,
-      keys.profile(playerId),
-      keys.dirtyProfiles,
-      playerId,
-      String(profile.version),
-      String(cacheTtlSeconds),
+    const cleaned = await MARK_CLEAN.run(
+      redis,
+      [keys.profile(playerId), keys.dirtyProfiles],
+      [playerId, String(profile.version), String(cacheTtlSeconds)],
     );
     if (cleaned === 1) return { status: "flushed", version: profile.version, wrote };
     return { status: "changed-during-flush", version: profile.version };
@@ -166,32 +255,38 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async forgetRound(roundId: string): Promise<void> {
-    const { redis, keys } = this.#options;
-    await this.#durable.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).exec();
+    const { redis, keys, roundMarkerTtlSeconds } = this.#options;
     // The job is done, so its retries are over: from now on the marker may expire (and, on a
     // volatile-* cache Redis, be evicted).
-    await redis.expire(keys.roundFinished(roundId), ROUND_FINISHED_TTL_SECONDS);
+    if (!this.#separate) {
+      await redis.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).expire(keys.roundFinished(roundId), roundMarkerTtlSeconds).exec();
+      return;
+    }
+    await this.#durable.multi().del(keys.roundCheckpoint(roundId)).zrem(keys.roundCheckpoints, roundId).exec();
+    await redis.expire(keys.roundFinished(roundId), roundMarkerTtlSeconds);
   }
 
-  /** Fencing check and checkpoint on the queue Redis; returns -2 when the epoch is fenced. */
-  async #fenceAndCheckpoint(playerId: string, roundId: string, now: string, epoch: string, meta: string, player: string): Promise<number> {
+  /**
+   * Runs the fencing check and the checkpoint of each change that needs either on the queue
+   * Redis, and returns the indexes of the fenced changes.
+   */
+  async #fenceAndCheckpoint(prepared: readonly PreparedChange[], now: string): Promise<number[]> {
     const { keys } = this.#options;
-    const reply = await this.#durable.eval(
-      FENCE_AND_CHECKPOINT,
-      4,
-      keys.sessionEpoch(playerId),
-      keys.sessionReleased(playerId),
-      keys.roundCheckpoint(roundId),
-      keys.roundCheckpoints,
-      epoch,
-      now,
-      roundId,
-      String(ROUND_FINISHED_TTL_SECONDS),
-      meta,
-      playerId,
-      player,
-    );
-    return Number(reply);
+    const needed = prepared.flatMap((entry, index) => (entry.epoch === "" && entry.meta === "" ? [] : [index]));
+    if (needed.length === 0) return [];
+
+    const keyList = [keys.roundCheckpoints];
+    const args = [now, String(CHECKPOINT_TTL_SECONDS)];
+    for (const index of needed) {
+      const { playerId, change, epoch, meta, player } = prepared[index]!;
+      keyList.push(keys.sessionEpoch(playerId), keys.sessionReleased(playerId), keys.roundCheckpoint(change.roundId));
+      args.push(epoch, change.roundId, meta, playerId, player);
+    }
+    const replies = await FENCE_AND_CHECKPOINT.run(this.#durable, keyList, args);
+    if (!Array.isArray(replies) || replies.length !== needed.length) {
+      throw new Error(`FENCE_AND_CHECKPOINT returned ${describeReply(replies)} for ${needed.length} changes`);
+    }
+    return needed.filter((_, position) => Number(replies[position]) === -2);
   }
 
   async #read(playerId: string): Promise<Profile | undefined> {
@@ -220,10 +315,7 @@ export class RedisProfileStore implements ProfileStore {
 
   async #writeIfAbsent(profile: Profile): Promise<void> {
     const { redis, keys, cacheTtlSeconds } = this.#options;
-    await redis.eval(
-      LOAD_IF_ABSENT,
-      1,
-      keys.profile(profile.id),
+    await LOAD_IF_ABSENT.run(redis, [keys.profile(profile.id)], [
       String(cacheTtlSeconds),
       "id",
       profile.id,
@@ -239,6 +331,6 @@ export class RedisProfileStore implements ProfileStore {
       String(profile.updatedAt),
       "version",
       String(profile.version),
-    );
+    ]);
   }
 }

@@ -99,6 +99,8 @@ const schema = z.object({
   PROFILE_SWEEP_INTERVAL_MS: positiveInt.default(30_000),
   PROFILE_SWEEP_AGE_MS: positiveInt.default(60_000),
   PROFILE_CACHE_TTL_SECONDS: positiveInt.default(3600),
+  /** Seconds a round's once-only markers stay after its score job is done. A round queued again within this time is not counted twice. */
+  ROUND_MARKER_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   JOB_ATTEMPTS: positiveInt.max(100).default(8),
   JOB_BACKOFF_MS: positiveInt.default(1000),
   /** Lock of an active job and interval of the stalled-job check; a killed worker's jobs run again after about twice this. */

@@ -8,8 +8,10 @@ import { PendingRounds } from "./pending-rounds.ts";
 import type { JobProducer } from "./ports.ts";
 import {
   FLUSH_JOB,
+  PROFILES_CONCURRENCY,
   PROFILES_QUEUE,
   ROUND_JOB,
+  SCORES_CONCURRENCY,
   SCORES_QUEUE,
   SWEEP_JOB,
   SWEEP_SCHEDULER_ID,
@@ -53,7 +55,7 @@ interface WorkerSlot {
 }
 
 /** Concurrency of each queue's worker. */
-const CONCURRENCY: Record<QueueName, number> = { [SCORES_QUEUE]: 4, [PROFILES_QUEUE]: 8 };
+const CONCURRENCY: Record<QueueName, number> = { [SCORES_QUEUE]: SCORES_CONCURRENCY, [PROFILES_QUEUE]: PROFILES_CONCURRENCY };
 
 /** Time a replaced or stopping worker gets to close before it is abandoned, in ms. */
 const FORCED_CLOSE_MS = 5000;
@@ -77,6 +79,11 @@ export class BullJobs implements JobProducer {
   readonly #options: BullJobsOptions;
   readonly #pending: PendingRounds;
   readonly #lastFlushScheduled = new Map<string, number>();
+  /** Players whose flush is to be added with the next batch, at the end of this event loop turn. */
+  readonly #flushBatch = new Set<string>();
+  #flushBatchTimer: NodeJS.Immediate | undefined;
+  /** Batches of flush adds in flight, which close() waits for. */
+  readonly #flushAdds = new Set<Promise<void>>();
   readonly #slots = new Map<QueueName, WorkerSlot>();
   #deps: HandlerDeps | undefined;
   #stopWatchdog: () => void = () => undefined;
@@ -102,18 +109,37 @@ export class BullJobs implements JobProducer {
 
   scheduleFlush(playerId: string): void {
     // A flush is already delayed by flushDelayMs, so a second add within half that window
-    // would only be deduplicated by BullMQ; skipping it saves a Redis round trip per change.
+    // would only be deduplicated by BullMQ; skipping it saves Redis work per change.
     const now = Date.now();
     const last = this.#lastFlushScheduled.get(playerId);
     if (last !== undefined && now - last < this.#options.flushDelayMs / 2) return;
     this.#lastFlushScheduled.set(playerId, now);
     if (this.#lastFlushScheduled.size > 50_000) this.#pruneFlushTimes(now);
 
-    this.#addFlush(playerId).catch((error: Error) => {
-      // The profile stays in the dirty set, so the periodic sweep schedules it again.
-      this.#lastFlushScheduled.delete(playerId);
-      this.#options.log.warn({ playerId, err: error.message }, "could not schedule profile flush; the sweep will retry");
+    // The changes of one score job or live sync arrive in one event loop turn; their flushes
+    // are added together, in one round trip.
+    this.#flushBatch.add(playerId);
+    this.#flushBatchTimer ??= setImmediate(() => this.#addFlushBatch());
+  }
+
+  /** Adds the flushes collected since the last batch with one `addBulk`. */
+  #addFlushBatch(): void {
+    clearImmediate(this.#flushBatchTimer);
+    this.#flushBatchTimer = undefined;
+    const playerIds = [...this.#flushBatch];
+    this.#flushBatch.clear();
+    if (playerIds.length === 0) return;
+
+    const adding = this.#addFlushes(playerIds).catch((error: Error) => {
+      // The profiles stay in the dirty set, so the periodic sweep schedules them again.
+      for (const playerId of playerIds) this.#lastFlushScheduled.delete(playerId);
+      this.#options.log.warn(
+        { profiles: playerIds.length, playerIds: playerIds.slice(0, 10), err: error.message },
+        "could not schedule profile flushes; the sweep will retry",
+      );
     });
+    this.#flushAdds.add(adding);
+    void adding.finally(() => this.#flushAdds.delete(adding));
   }
 
   /** The running workers, one per queue (the watchdog may replace them), for metrics and tests. */
@@ -238,6 +264,10 @@ export class BullJobs implements JobProducer {
 
     await this.#pending.close(timeoutMs);
     await Promise.all([...this.#slots.values()].map((slot) => closeWorker(slot.worker, timeoutMs, this.#options.log)));
+    // The last jobs' flushes are added before the queues close. A failed or unfinished add only
+    // leaves its profiles to the sweep, so the wait is bounded.
+    this.#addFlushBatch();
+    await Promise.race([Promise.allSettled([...this.#flushAdds]), new Promise((resolve) => setTimeout(resolve, FORCED_CLOSE_MS).unref())]);
     await Promise.all([this.scoresQueue.close(), this.profilesQueue.close()]);
   }
 
@@ -245,14 +275,18 @@ export class BullJobs implements JobProducer {
     await this.scoresQueue.add(ROUND_JOB, result, { jobId: roundJobId(result.roundId) });
   }
 
-  async #addFlush(playerId: string): Promise<void> {
-    await this.profilesQueue.add(
-      FLUSH_JOB,
-      { playerId },
-      {
-        delay: this.#options.flushDelayMs,
-        deduplication: { id: `flush-${playerId}`, keepLastIfActive: true },
-      },
+  async #addFlushes(playerIds: readonly string[]): Promise<void> {
+    // BullMQ's addBulk (read in 6.7.6) sends each job through the same add script as add, with
+    // deduplication, in one pipeline. So a player whose flush is still delayed gets no second job.
+    await this.profilesQueue.addBulk(
+      playerIds.map((playerId) => ({
+        name: FLUSH_JOB,
+        data: { playerId },
+        opts: {
+          delay: this.#options.flushDelayMs,
+          deduplication: { id: `flush-${playerId}`, keepLastIfActive: true },
+        },
+      })),
     );
   }
 

@@ -23,9 +23,10 @@ export interface PersistRoundOutcome {
 
 /**
  * Writes a finished round's scores to PostgreSQL (one statement, duplicates skipped) and
- * counts the round into each player's profile (once per player and round, in the cache,
- * written behind later). Both steps are idempotent, so a crash between them is repaired by
- * the retry.
+ * counts the round into each player's profile (one batch, once per player and round, in the
+ * cache, written behind later). Both steps are idempotent, so a crash between them is
+ * repaired by the retry. The insert runs first, so a round whose rows cannot be stored (a job
+ * that fails for good) is never counted into the profiles.
  */
 export async function persistRound(deps: HandlerDeps, result: RoundResult): Promise<PersistRoundOutcome> {
   const insertedRows = await insertScores(
@@ -39,16 +40,17 @@ export async function persistRound(deps: HandlerDeps, result: RoundResult): Prom
     })),
   );
 
+  const outcomes = await deps.profiles.recordRoundScores(
+    result.results.map((player) => ({
+      playerId: player.playerId,
+      change: { roundId: result.roundId, score: player.score, final: true },
+    })),
+  );
   let profilesUpdated = 0;
-  for (const player of result.results) {
-    const outcome = await deps.profiles.recordRoundScore(player.playerId, {
-      roundId: result.roundId,
-      score: player.score,
-      final: true,
-    });
+  for (const [index, outcome] of outcomes.entries()) {
     if (outcome.status === "applied") profilesUpdated += 1;
     if (outcome.status === "unknown-player") {
-      deps.log.warn({ playerId: player.playerId, roundId: result.roundId }, "round result names an unknown player");
+      deps.log.warn({ playerId: result.results[index]!.playerId, roundId: result.roundId }, "round result names an unknown player");
     }
   }
   await deps.profiles.forgetRound(result.roundId);

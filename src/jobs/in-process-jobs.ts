@@ -3,7 +3,17 @@ import type { JobRuntime } from "../server/backends.ts";
 import type { QueueCounts } from "./bullmq-jobs.ts";
 import { flushProfile, persistRound, type HandlerDeps } from "./handlers.ts";
 import { InProcessQueue, PermanentJobError, type FailedJob, type QueuedJob } from "./in-process-queue.ts";
-import { FLUSH_JOB, PROFILES_QUEUE, ROUND_JOB, SCORES_QUEUE, SWEEP_JOB, roundJobId, type JobPolicy } from "./queues.ts";
+import {
+  FLUSH_JOB,
+  PROFILES_CONCURRENCY,
+  PROFILES_QUEUE,
+  ROUND_JOB,
+  SCORES_CONCURRENCY,
+  SCORES_QUEUE,
+  SWEEP_JOB,
+  roundJobId,
+  type JobPolicy,
+} from "./queues.ts";
 import { FlushRequestSchema, RoundResultSchema, type RoundResult } from "./round-result.ts";
 
 export interface InProcessJobsOptions {
@@ -14,10 +24,6 @@ export interface InProcessJobsOptions {
   sweepAgeMs: number;
   log: Logger;
 }
-
-/** Worker concurrency of each queue, the same as the BullMQ workers'. */
-const SCORES_CONCURRENCY = 4;
-const PROFILES_CONCURRENCY = 8;
 
 /** Maximum number of stale profiles one periodic sweep reschedules, as in the BullMQ sweep. */
 const SWEEP_BATCH = 1000;
@@ -44,6 +50,7 @@ export class InProcessJobs implements JobRuntime {
   constructor(options: InProcessJobsOptions) {
     this.#options = options;
     const { policy, log } = options;
+    // The same concurrency as the BullMQ workers'.
     this.#scores = new InProcessQueue({ name: SCORES_QUEUE, concurrency: SCORES_CONCURRENCY, policy, log });
     this.#profiles = new InProcessQueue({ name: PROFILES_QUEUE, concurrency: PROFILES_CONCURRENCY, policy, log });
   }

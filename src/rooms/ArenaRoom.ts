@@ -10,10 +10,11 @@ import { CloseCodes, JoinErrorStatus } from "./error-codes.ts";
 import { FrameBudget } from "./frame-budget.ts";
 import { RoundLedger } from "./round-ledger.ts";
 import { SessionLink } from "./session-link.ts";
+import { startPatchedSteps } from "./step-loop.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
 import { grantCredit, MAX_QUEUED_INPUTS } from "./rules/input-credit.ts";
 import { clampDirection, stepPosition } from "./rules/movement.ts";
-import { collectOrbs, spawnOrb } from "./rules/orbs.ts";
+import { collectOrbs, spawnOrb, type Orb } from "./rules/orbs.ts";
 import { ArenaState, OrbState, PlayerState } from "./schema/ArenaState.ts";
 import { MoveInput } from "./schema/MoveInput.ts";
 
@@ -36,6 +37,9 @@ interface Seat {
 /** Interval at which the room refreshes the cluster-wide online count, in ms. */
 const ONLINE_REFRESH_MS = 2000;
 
+/** Period of the timer that checks for a due step, in ms. A step and its patch run at most this late. */
+const STEP_TIMER_MS = 10;
+
 /**
  * The arena: up to `maxPlayers` players move around a square field collecting orbs in timed
  * rounds. The server is authoritative: clients send only inputs, and the room simulates at a
@@ -55,6 +59,9 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     // duplicated input never moves a player.
     seqField: "seq",
     bufferMaxSize: 32,
+    // The step loop runs on a 10 ms timer (see step-loop.ts). Without this, Colyseus would send
+    // that timer's rate to predicting clients as the simulation rate.
+    tickRate: TICK_RATE,
     sanitize: (input) => this.#sanitizeInput(input),
   });
 
@@ -73,6 +80,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #ledger = new RoundLedger();
   #roundId = randomUUID();
   #nextOrbId = 0;
+  /**
+   * Plain copies of the orbs in `state.orbs`: the pickup check reads every orb for every player
+   * on every step, and schema getters cost several times a plain property read.
+   */
+  readonly #orbs = new Map<string, Orb>();
   #syncing = false;
   #shuttingDown = false;
 
@@ -99,7 +111,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     await this.presence.subscribe(channels.announcements, this.#onAnnouncement);
 
     this.#startRound();
-    this.setFixedTimestep((ctx) => this.#step(ctx.dt), TICK_RATE);
+    startPatchedSteps(this, TICK_RATE, STEP_TIMER_MS, (dt) => this.#step(dt));
     this.clock.setInterval(() => void this.#syncLiveScores(), settings.scoreSyncMs);
     this.clock.setInterval(() => void this.#sessionLink.renew(this.#owners()), OWNERSHIP_RENEW_MS);
     this.clock.setInterval(() => void this.#refreshOnlineCount(), ONLINE_REFRESH_MS);
@@ -242,23 +254,32 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   }
 
   #collectOrbs(player: PlayerState): void {
-    const collected = collectOrbs(player, this.state.orbs.entries());
+    const collected = collectOrbs({ x: player.x, y: player.y }, this.#orbs.entries());
     for (const orbId of collected) {
-      const orb = this.state.orbs.get(orbId);
+      const orb = this.#orbs.get(orbId);
       if (!orb) continue;
+      this.#orbs.delete(orbId);
       this.state.orbs.delete(orbId);
       player.score = this.#ledger.add(player.playerId, orb.value);
     }
   }
 
+  /**
+   * Puts an orb on the field, in the synchronised state and in the copy the pickup check reads.
+   * Public so tests can place an orb where they need it.
+   */
+  placeOrb(orbId: string, orb: Orb): void {
+    const synced = new OrbState();
+    synced.x = orb.x;
+    synced.y = orb.y;
+    synced.value = orb.value;
+    this.#orbs.set(orbId, { ...orb });
+    this.state.orbs.set(orbId, synced);
+  }
+
   #refillOrbs(): void {
-    while (this.state.orbs.size < ORB_TARGET_COUNT) {
-      const spawned = spawnOrb(this.services.random);
-      const orb = new OrbState();
-      orb.x = spawned.x;
-      orb.y = spawned.y;
-      orb.value = spawned.value;
-      this.state.orbs.set(String(this.#nextOrbId++), orb);
+    while (this.#orbs.size < ORB_TARGET_COUNT) {
+      this.placeOrb(String(this.#nextOrbId++), spawnOrb(this.services.random));
     }
   }
 
@@ -295,6 +316,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     this.state.roundEndsAt = now;
     this.state.nextRoundAt = now + this.services.settings.resultsSeconds * 1000;
     this.state.orbs.clear();
+    this.#orbs.clear();
 
     const result = this.#ledger.toRoundResult(this.roomId, this.#roundId, this.state.round, now);
     const standings = [...result.results]
@@ -327,20 +349,25 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const roundId = this.#roundId;
     try {
       const checkpoint = { roomId: this.roomId, round: this.state.round, nodeId: this.services.nodeId() };
-      for (const { playerId, name, score, epoch } of ledger.unsynced()) {
-        const outcome = await this.services.profiles.recordRoundScore(playerId, {
-          roundId,
-          score,
-          final: false,
-          epoch,
-          checkpoint: { ...checkpoint, name },
-        });
-        if (outcome.status === "fenced") {
+      const unsynced = ledger.unsynced();
+      // One batch per room and sync, so with every profile cached it is a single Redis round trip.
+      const outcomes = await this.services.profiles.recordRoundScores(
+        unsynced.map(({ playerId, name, score, epoch }) => ({
+          playerId,
+          change: { roundId, score, final: false, epoch, checkpoint: { ...checkpoint, name } },
+        })),
+      );
+      let applied = 0;
+      unsynced.forEach(({ playerId, score, epoch }, index) => {
+        const status = outcomes[index]?.status;
+        if (status === "applied") applied += 1;
+        if (status === "fenced") {
           this.services.log.warn({ roomId: this.roomId, playerId, epoch }, "live score rejected: a newer session owns the player");
         }
         ledger.markSynced(playerId, score);
-      }
-      await this.services.profiles.touchRound(roundId);
+      });
+      // An applied change already refreshed the checkpoint's time. Without one, refresh it here.
+      if (applied === 0) await this.services.profiles.touchRound(roundId);
     } catch (error) {
       // The ledger still contains the score, so the next sync writes it.
       this.services.log.warn({ roomId: this.roomId, err: (error as Error).message }, "live score sync failed; will retry");

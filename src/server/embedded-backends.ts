@@ -33,6 +33,7 @@ export async function openEmbeddedBackends(config: Config, log: Logger, options:
     log,
     acceptsEpoch: (playerId, epoch) => sessions.acceptsNow(playerId, epoch),
     cacheTtlSeconds: config.PROFILE_CACHE_TTL_SECONDS,
+    roundMarkerTtlSeconds: config.ROUND_MARKER_TTL_SECONDS,
     onDirty: (playerId) => jobs.scheduleFlush(playerId),
     // The leaderboard is created below; the store calls this only after a change, later on.
     onTotalScore: (playerId, totalScore) => leaderboard.raise(playerId, totalScore),

@@ -85,6 +85,7 @@ export async function openRedisBackends(config: Config, log: Logger, options: Re
     db,
     log,
     cacheTtlSeconds: config.PROFILE_CACHE_TTL_SECONDS,
+    roundMarkerTtlSeconds: config.ROUND_MARKER_TTL_SECONDS,
     onDirty: (playerId) => jobs.scheduleFlush(playerId),
   });
   const leaderboard = new RedisLeaderboard(redis, keys, db, profiles, log);

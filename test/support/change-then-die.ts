@@ -23,7 +23,7 @@ const store = new RedisProfileStore({
   keys: createRedisKeys(prefix),
   db: openPostgres(databaseUrl, log),
   log,
-  cacheTtlSeconds: 3600,
+  cacheTtlSeconds: 3600, roundMarkerTtlSeconds: 86_400,
   onDirty: () => undefined,
 });
 const outcome = await store.recordRoundScore(playerId, { roundId, score: Number(score), final: false });

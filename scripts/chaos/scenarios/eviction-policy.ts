@@ -58,7 +58,7 @@ export async function evictionPolicy(stage: ChaosStage): Promise<ScenarioResult>
     const cacheRedis = new Redis(cache.url(0), { maxRetriesPerRequest: 1 });
     const queueRedis = new Redis(space.redisUrl, { maxRetriesPerRequest: 1 });
     const keys = createRedisKeys(space.prefix);
-    const store = new RedisProfileStore({ redis: cacheRedis, durable: queueRedis, keys, db, log: quiet, cacheTtlSeconds: 3600, onDirty: () => undefined });
+    const store = new RedisProfileStore({ redis: cacheRedis, durable: queueRedis, keys, db, log: quiet, cacheTtlSeconds: 3600, roundMarkerTtlSeconds: 86_400, onDirty: () => undefined });
     for (const [index, playerId] of players.entries()) await store.recordRoundScore(playerId, { roundId: randomUUID(), score: index + 1, final: false });
     // Clean profiles (with a TTL) until the cache must evict.
     for (let index = 0; index < CLEAN; index += 1) {

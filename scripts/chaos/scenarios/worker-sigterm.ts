@@ -26,7 +26,7 @@ export async function workerSigterm(stage: ChaosStage): Promise<ScenarioResult> 
   const producer = openProducer(space);
   try {
     const players = await makePlayers(db, 20);
-    const store = new RedisProfileStore({ redis: producer.redis, keys: createRedisKeys(space.prefix), db, log: quiet, cacheTtlSeconds: 600, onDirty: (id) => producer.jobs.scheduleFlush(id) });
+    const store = new RedisProfileStore({ redis: producer.redis, keys: createRedisKeys(space.prefix), db, log: quiet, cacheTtlSeconds: 600, roundMarkerTtlSeconds: 86_400, onDirty: (id) => producer.jobs.scheduleFlush(id) });
     await slowDown(db, "scores", STATEMENT_SECONDS);
     await slowDown(db, "players", STATEMENT_SECONDS);
     const rounds = makeRounds(players, 20, 3);
