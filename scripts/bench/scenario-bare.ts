@@ -136,7 +136,7 @@ function describe(runs: Run[], clients: number, writeBehind: WriteBehind): Secti
       note:
         changesPerWrite >= 20
           ? "met"
-          : `${fixed(changesPerWrite / 20)}× of the target: a change is live score sync (at most 1 per player per second, only when the score moved) and one write per flush delay, so changes per write ≈ score changes per player per 15 s; sessions in this run are short, so each also pays a final write`,
+          : `${fixed(changesPerWrite / 20)}× of the target. A profile changes at most once per live score sync (1 s, and only when the player scored), and a player's changes within one flush delay (PROFILE_FLUSH_DELAY_MS, 15 s) share one write. So even a player who scores every second gives at most 15 changes per write: reaching 20 needs a flush delay of at least 20 s, and with these bots, which move at random and pick up an orb about every 5 s, about 100 s. Sessions in this run are also short, so each pays a final write`,
     },
   ];
   return { title: "Arena room against a bare Colyseus room", markdown, targets, data: { runs: runs.map((run) => ({ variant: run.variant, summary: { ...run.summary, series: undefined } })), writeBehind } };

@@ -350,7 +350,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     try {
       const checkpoint = { roomId: this.roomId, round: this.state.round, nodeId: this.services.nodeId() };
       const unsynced = ledger.unsynced();
-      // One batch per room and sync, so with every profile cached it is a single Redis round trip.
+      // One batch per room and sync. With every profile cached it is one script call, plus one on
+      // the queue Redis for fencing and the checkpoint when the cache has its own Redis.
       const outcomes = await this.services.profiles.recordRoundScores(
         unsynced.map(({ playerId, name, score, epoch }) => ({
           playerId,
