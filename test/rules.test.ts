@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { FIELD_SIZE, PLAYER_RADIUS, PLAYER_SPEED, RARE_ORB_VALUE } from "../src/rooms/rules/constants.ts";
 import { grantCredit, MAX_INPUT_CREDIT } from "../src/rooms/rules/input-credit.ts";
 import { clampDirection, stepPosition } from "../src/rooms/rules/movement.ts";
-import { collectOrbs, spawnOrb } from "../src/rooms/rules/orbs.ts";
+import { OrbField } from "../src/rooms/rules/orb-field.ts";
+import { spawnOrb } from "../src/rooms/rules/orbs.ts";
 import { cleanChatText, cleanPlayerName } from "../src/rooms/rules/text.ts";
 
 const DT = 1 / 20;
@@ -39,12 +40,19 @@ describe("movement rules", () => {
 });
 
 describe("orb rules", () => {
-  it("collects an orb the player touches", () => {
-    const orbs = new Map([
-      ["near", { x: 110, y: 100, value: 1 }],
-      ["far", { x: 400, y: 400, value: 1 }],
-    ]);
-    expect(collectOrbs({ x: 100, y: 100 }, orbs.entries())).toEqual(["near"]);
+  it("collects only touched orbs", () => {
+    const field = new OrbField();
+    field.place("near", { x: 110, y: 100, value: 1 });
+    field.place("far", { x: 400, y: 400, value: 1 });
+    expect(field.collectAt(100, 100).map((orb) => orb.id)).toEqual(["near"]);
+  });
+
+  it("gives each orb out once", () => {
+    const field = new OrbField();
+    field.place("shared", { x: 110, y: 100, value: 1 });
+    expect(field.collectAt(100, 100)).toHaveLength(1);
+    expect(field.collectAt(105, 100)).toHaveLength(0);
+    expect(field.size).toBe(0);
   });
 
   it("spawns orbs inside the field with value 1 or rare", () => {

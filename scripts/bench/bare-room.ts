@@ -2,7 +2,8 @@ import { Room, type Client } from "@colyseus/core";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "../../src/rooms/rules/constants.ts";
 import { grantCredit, MAX_QUEUED_INPUTS } from "../../src/rooms/rules/input-credit.ts";
 import { stepPosition } from "../../src/rooms/rules/movement.ts";
-import { collectOrbs, spawnOrb, type Orb } from "../../src/rooms/rules/orbs.ts";
+import { OrbField } from "../../src/rooms/rules/orb-field.ts";
+import { spawnOrb } from "../../src/rooms/rules/orbs.ts";
 import { ArenaState, OrbState, PlayerState } from "../../src/rooms/schema/ArenaState.ts";
 import { MoveInput } from "../../src/rooms/schema/MoveInput.ts";
 import { startPatchedSteps } from "../../src/rooms/step-loop.ts";
@@ -35,7 +36,7 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   });
 
   readonly #credit = new Map<string, number>();
-  readonly #orbs = new Map<string, Orb>();
+  readonly #orbs = new OrbField();
   #nextOrbId = 0;
 
   override onCreate(): void {
@@ -64,11 +65,8 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #step(dt: number): void {
     for (const [sessionId, player] of this.state.players) {
       this.#applyInputs(sessionId, player, dt);
-      for (const orbId of collectOrbs({ x: player.x, y: player.y }, this.#orbs.entries())) {
-        const orb = this.#orbs.get(orbId);
-        if (!orb) continue;
-        this.#orbs.delete(orbId);
-        this.state.orbs.delete(orbId);
+      for (const orb of this.#orbs.collectAt(player.x, player.y)) {
+        this.state.orbs.delete(orb.id);
         player.score += orb.value;
       }
     }
@@ -97,7 +95,7 @@ export class BareRoom extends Room<{ state: ArenaState; input: MoveInput }> {
       orb.y = spawned.y;
       orb.value = spawned.value;
       const orbId = String(this.#nextOrbId++);
-      this.#orbs.set(orbId, spawned);
+      this.#orbs.place(orbId, spawned);
       this.state.orbs.set(orbId, orb);
     }
   }

@@ -37,9 +37,9 @@ export async function serverProfile(context: BenchContext, port: number): Promis
     "",
     "How to read the usual leaders (from the code, not from this run alone):",
     "",
-    "- `raw` in the WebSocket transport is one send per client per patch. Rooms with `defineInput()` get a per-client copy of every patch with the TIMED prefix (Colyseus's `buildTimedFrame`), and each send outside a uWS cork is its own system call.",
-    "- `collectOrbs` walks the room's orb `MapSchema` through `entries()` for every player on every step (16 players × 48 orbs × 20 steps per room and second). A plain array of orb positions kept beside the schema, or a coarse grid, would cut it to the few orbs near each player.",
-    "- `writeUtf8String` under ioredis `sendCommand` is one socket write per Redis command: live score sync runs an EVAL and then an HGETALL per changed player, one after the other. Returning what the caller needs from the script and pipelining a room's sync would turn this into one write per room and second.",
+    "- `raw` in the WebSocket transport is one send per client per patch, and with it the system call that writes the frame to the socket. Rooms with `defineInput()` get a per-client copy of every patch with the TIMED prefix (Colyseus's `buildTimedFrame`). Each client gets one frame per step, so there is nothing to batch per socket: this cost grows with clients × 20 for either transport.",
+    "- `#collectOrbs` is the pickup check, 16 players × 48 orbs per room and step. It reads plain copies of the orbs (`src/rooms/rules/orb-field.ts`) rather than the `MapSchema`, whose getters and entry iterators cost more than the distance test.",
+    "- `writeUtf8String` under ioredis `sendCommand` is the socket write of a Redis command. A room's live score sync is one script call per second for all its players (`recordRoundScores`), and a round's final scores are one more.",
   ].join("\n");
   return { title: "Where the arena node spends its CPU", markdown, targets: [], data: summary };
 }

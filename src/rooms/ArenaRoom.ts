@@ -14,7 +14,8 @@ import { startPatchedSteps } from "./step-loop.ts";
 import { FIELD_SIZE, ORB_TARGET_COUNT, PLAYER_RADIUS, TICK_RATE } from "./rules/constants.ts";
 import { grantCredit, MAX_QUEUED_INPUTS } from "./rules/input-credit.ts";
 import { clampDirection, stepPosition } from "./rules/movement.ts";
-import { collectOrbs, spawnOrb, type Orb } from "./rules/orbs.ts";
+import { OrbField } from "./rules/orb-field.ts";
+import { spawnOrb, type Orb } from "./rules/orbs.ts";
 import { ArenaState, OrbState, PlayerState } from "./schema/ArenaState.ts";
 import { MoveInput } from "./schema/MoveInput.ts";
 
@@ -80,11 +81,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   #ledger = new RoundLedger();
   #roundId = randomUUID();
   #nextOrbId = 0;
-  /**
-   * Plain copies of the orbs in `state.orbs`: the pickup check reads every orb for every player
-   * on every step, and schema getters cost several times a plain property read.
-   */
-  readonly #orbs = new Map<string, Orb>();
+  /** Plain copies of the orbs in `state.orbs`, which the pickup check reads. */
+  readonly #orbs = new OrbField();
   #syncing = false;
   #shuttingDown = false;
 
@@ -254,12 +252,8 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
   }
 
   #collectOrbs(player: PlayerState): void {
-    const collected = collectOrbs({ x: player.x, y: player.y }, this.#orbs.entries());
-    for (const orbId of collected) {
-      const orb = this.#orbs.get(orbId);
-      if (!orb) continue;
-      this.#orbs.delete(orbId);
-      this.state.orbs.delete(orbId);
+    for (const orb of this.#orbs.collectAt(player.x, player.y)) {
+      this.state.orbs.delete(orb.id);
       player.score = this.#ledger.add(player.playerId, orb.value);
     }
   }
@@ -273,7 +267,7 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     synced.x = orb.x;
     synced.y = orb.y;
     synced.value = orb.value;
-    this.#orbs.set(orbId, { ...orb });
+    this.#orbs.place(orbId, orb);
     this.state.orbs.set(orbId, synced);
   }
 

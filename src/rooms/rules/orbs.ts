@@ -32,15 +32,3 @@ export function touchesOrb(player: Position, orb: Position): boolean {
   const dy = player.y - orb.y;
   return dx * dx + dy * dy <= reach * reach;
 }
-
-/**
- * Returns the keys of the orbs a player collects at its position. Each orb goes to the first
- * player that reaches it in a step, so callers delete collected orbs before checking the next player.
- */
-export function collectOrbs<K>(player: Position, orbs: Iterable<[K, Orb]>): K[] {
-  const collected: K[] = [];
-  for (const [key, orb] of orbs) {
-    if (touchesOrb(player, orb)) collected.push(key);
-  }
-  return collected;
-}
