@@ -170,7 +170,8 @@ export function formatSummary(summary: LoadTestSummary): string {
     ...(nodes.length > 1 ? [`  clients by node: ${nodes.map(([node, count]) => `${node} ${count}`).join(", ")}`] : []),
     `  messages/s: inputs out ${rates.inputs}, frames in ${rates.frames} (${Math.round(rates.bytesIn / 1024)} KiB/s), chats out ${rates.chatsSent} in ${rates.chatsReceived}${global}; chats rate-limited ${counters.chatsRateLimited}`,
     "Latency (input RTT = input sent until a state frame shows it applied):",
-    ...LATENCY_METRICS.map((name) => line(name, summary.latency[name])),
+    // Global chat rows stay out of runs without global chat, where they would only show zeros.
+    ...LATENCY_METRICS.filter((name) => summary.latency[name].count > 0 || !name.startsWith("globalChat")).map((name) => line(name, summary.latency[name])),
     `Server (${server.pids.join(", ") || "no process found"}): ${server.cores} cores, ${server.coresPer1000Clients} cores per 1,000 clients (${server.clientsPerCore} clients per core), ${server.rssMiBPer1000Clients} MiB RSS per 1,000 clients above the idle ${server.rssBaselineMiB} MiB`,
     ...server.processes.map((entry) => `  pid ${entry.pid}: ${entry.cores} cores, RSS avg ${entry.rssAvgMiB} MiB peak ${entry.rssPeakMiB} MiB`),
     `Bots: ${bots.processes} processes using ${bots.cores} cores, event-loop delay p99 up to ${bots.loopDelayP99Ms} ms`,
