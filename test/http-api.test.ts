@@ -43,4 +43,10 @@ describe("HTTP API", () => {
     const response = await fetch(`${node.baseUrl}/api/guest`, { method: "POST", body: "name=Eve" });
     expect(response.status).toBe(400);
   });
+
+  it("answers malformed JSON with BODY_INVALID", async () => {
+    const response = await fetch(`${node.baseUrl}/api/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe("BODY_INVALID");
+  });
 });

@@ -112,6 +112,9 @@ async function main(): Promise<number> {
   let generation = 0;
   let census = new Map<string, number>();
   console.log(`soak: ${MINUTES} min, sample every ${SAMPLE_MS / 1000} s, a table replaced every ${CHURN_MS / 1000} s`);
+  if (MINUTES < 10) {
+    console.warn("soak: runs shorter than 10 minutes fit their slopes mostly over the warm-up and usually fail; set SOAK_MINUTES=10 or more");
+  }
   try {
     while (Date.now() - startedAt < MINUTES * 60_000) {
       await sleep(SAMPLE_MS);

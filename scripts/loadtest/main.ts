@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   const summary = await runLoadTest(options);
   console.log(formatSummary(summary));
   console.log(`Results: ${join(options.outDir, "summary.json")} and ${join(options.outDir, "report.html")}`);
+  // A run in which no client ever connected measured nothing: scripts and CI must see it fail.
+  if (summary.clients.peakConnected === 0) {
+    console.error(`load test failed: no client connected to ${options.endpoint}; is the server running there?`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

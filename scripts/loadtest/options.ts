@@ -109,7 +109,8 @@ export function parseOptions(argv: string[]): LoadTestOptions {
   }
   const endpoint = values.endpoint ?? "ws://127.0.0.1:2567";
   if (!/^wss?:\/\//.test(endpoint)) throw new Error(`--endpoint must start with ws:// or wss://, got ${endpoint}`);
-  const clients = Math.max(1, positiveNumber("clients", values.clients, 100, true));
+  const clients = positiveNumber("clients", values.clients, 100, true);
+  if (clients < 1) throw new Error(`--clients must be at least 1, got ${values.clients}`);
   const processes = positiveNumber("processes", values.processes, Math.ceil(clients / CLIENTS_PER_PROCESS), true);
   return {
     endpoint,

@@ -36,8 +36,33 @@ export function openRedis(url: string, role: ConnectionRole, name: string, log: 
   return redis;
 }
 
-/** Waits until a connection is ready, or fails after `timeoutMs` with a message naming the URL. */
+/**
+ * Waits until a connection is ready, or fails after `timeoutMs` with a message naming the URL.
+ * Also fails when Redis rejected the database number of the URL.
+ */
 export async function waitForRedis(redis: Redis, url: string, timeoutMs: number): Promise<void> {
+  await waitForReady(redis, url, timeoutMs);
+  await checkSelectedDatabase(redis, url);
+}
+
+/**
+ * Fails when the connection is not on the URL's database. ioredis logs a rejected SELECT (for
+ * example `ERR DB index is out of range`) and goes on with database 0, where this project's keys
+ * would mix with another deployment's.
+ */
+async function checkSelectedDatabase(redis: Redis, url: string): Promise<void> {
+  const wanted = Number(new URL(url).pathname.slice(1) || "0");
+  if (!Number.isInteger(wanted) || wanted === 0) return;
+  const info = String(await redis.call("CLIENT", "INFO"));
+  const selected = /\bdb=(\d+)/.exec(info)?.[1];
+  if (selected !== undefined && Number(selected) !== wanted) {
+    throw new Error(
+      `Redis at ${redactUrl(url)} rejected database ${wanted} (the connection stayed on database ${selected}); use a database number below the server's 'databases' setting (16 by default) in the URL`,
+    );
+  }
+}
+
+async function waitForReady(redis: Redis, url: string, timeoutMs: number): Promise<void> {
   if (redis.status === "ready") return;
 
   await new Promise<void>((resolve, reject) => {

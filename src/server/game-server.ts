@@ -14,6 +14,7 @@ import { BullJobs } from "../jobs/bullmq-jobs.ts";
 import { mountApi } from "./routes/api.ts";
 import { mountDashboards } from "./routes/dashboards.ts";
 import { mountClient } from "./routes/client.ts";
+import { ListenGuard } from "./listen-guard.ts";
 import { createTransport } from "./transport.ts";
 
 export interface GameServerOptions {
@@ -46,7 +47,8 @@ const FRAME_BUDGET = { burst: 120, perSecond: 60 };
 export async function startGameServer(options: GameServerOptions): Promise<Server> {
   const { config, log, backends, tokens } = options;
   const metrics = options.metrics ?? new GameMetrics();
-  const { transport, name: transportName } = await createTransport(config.TRANSPORT, log, config);
+  const listenGuard = new ListenGuard({ host: config.HOST, port: config.PORT });
+  const { transport, name: transportName } = await createTransport(config.TRANSPORT, log, config, listenGuard);
 
   const keys = createRedisKeys(config.REDIS_PREFIX);
   const arena = createArenaRoom({
@@ -110,7 +112,7 @@ export async function startGameServer(options: GameServerOptions): Promise<Serve
     log.info("server stopped");
   });
 
-  await server.listen(config.PORT, config.HOST);
+  await Promise.race([server.listen(config.PORT, config.HOST), listenGuard.failed]);
   log.info({ port: config.PORT, transport: transportName, ...backends.describe }, "game server listening");
   // PM2 starts the next process of a rolling restart only after this signal (wait_ready).
   process.send?.("ready");

@@ -7,6 +7,13 @@ import type { Logger } from "../logger.ts";
 import { installNodeGate } from "../security/node-gate.ts";
 import { buildTransportSecurity, UNGUARDED_TRANSPORT, type TransportSecurity, type TransportSettings } from "../security/transport-security.ts";
 import { installUwsGate } from "../security/uws-gate.ts";
+import { ListenGuard } from "./listen-guard.ts";
+
+/**
+ * uWebSockets.js's listen option LIBUS_LISTEN_EXCLUSIVE_PORT. Its type definitions declare an enum
+ * `ListenOptions` that the module does not export at run time, so the value is written here.
+ */
+const LISTEN_EXCLUSIVE_PORT = 1;
 
 export type TransportChoice = "auto" | "uws" | "ws";
 export type { TransportSettings };
@@ -41,21 +48,22 @@ export async function createTransport(
   choice: TransportChoice,
   log: Logger,
   settings?: TransportSettings,
+  guard: ListenGuard = new ListenGuard({ host: settings?.HOST, port: 0 }),
 ): Promise<{ transport: Transport; name: "uws" | "ws"; secure: boolean }> {
   const security = settings ? buildTransportSecurity(settings, log) : UNGUARDED_TRANSPORT;
   const secure = security.tls !== undefined;
   if (choice !== "ws") {
     const probe = probeNativeUws();
-    if (probe.ok) return { transport: await createUwsTransport(security), name: "uws", secure };
+    if (probe.ok) return { transport: await createUwsTransport(security, guard), name: "uws", secure };
     if (choice === "uws") {
       throw new Error(`TRANSPORT=uws but the uWebSockets.js native binary did not load (${probe.reason}); unset TRANSPORT to fall back to ws`);
     }
     log.warn({ reason: probe.reason }, "uWebSockets.js native binary not available; using the ws transport");
   }
-  return { transport: await createWsTransport(security), name: "ws", secure };
+  return { transport: await createWsTransport(security, guard), name: "ws", secure };
 }
 
-async function createUwsTransport(security: TransportSecurity): Promise<Transport> {
+async function createUwsTransport(security: TransportSecurity, guard: ListenGuard): Promise<Transport> {
   const { uWebSocketsTransport } = await import("@colyseus/uwebsockets-transport");
   // uWebSockets.js switches to its SSLApp when both file names are given.
   const appOptions = security.tls ? { cert_file_name: security.tls.certFile, key_file_name: security.tls.keyFile } : {};
@@ -64,27 +72,38 @@ async function createUwsTransport(security: TransportSecurity): Promise<Transpor
     appOptions,
   );
   if (security.gate) installUwsGate(transport.app, security.gate);
-  if (security.host !== undefined) bindUwsHost(transport.app, security.host);
+  listenExclusively(transport.app, security.host, guard);
   return transport;
 }
 
 /**
- * Makes the uWebSockets.js app listen on `host`. Colyseus's transport (0.18.2) calls
- * `app.listen(port, callback)`, which listens on every interface whatever HOST is set to.
+ * Makes the uWebSockets.js app listen on `host` (all interfaces when unset) with an exclusive
+ * port, and reports a failed listen to `guard`. Colyseus's transport (0.18.2) calls
+ * `app.listen(port, callback)`, which ignores HOST. Without the exclusive option,
+ * uWebSockets.js shares a port that another of its processes already listens on.
  */
-function bindUwsHost(app: import("uWebSockets.js").TemplatedApp, host: string): void {
-  const listen = app.listen.bind(app) as (host: string, port: number, callback: (socket: unknown) => void) => unknown;
-  const listenOnHost = (port: number, callback: (socket: unknown) => void) => {
-    listen(host, port, callback);
+function listenExclusively(app: import("uWebSockets.js").TemplatedApp, host: string | undefined, guard: ListenGuard): void {
+  const listen = app.listen.bind(app) as (...args: unknown[]) => unknown;
+  const listenGuarded = (port: number, callback: (socket: unknown) => void) => {
+    const done = (socket: unknown) => {
+      if (!socket) guard.fail("the port is in use or the address does not belong to this machine");
+      callback(socket);
+    };
+    if (host === undefined) listen(port, LISTEN_EXCLUSIVE_PORT, done);
+    else listen(host, port, LISTEN_EXCLUSIVE_PORT, done);
     return app;
   };
-  app.listen = listenOnHost as typeof app.listen;
+  app.listen = listenGuarded as typeof app.listen;
 }
 
-async function createWsTransport(security: TransportSecurity): Promise<Transport> {
+async function createWsTransport(security: TransportSecurity, guard: ListenGuard): Promise<Transport> {
   const { WebSocketTransport } = await import("@colyseus/ws-transport");
   const server = security.tls ? createHttpsServer({ cert: security.tls.cert, key: security.tls.key }) : createHttpServer();
   if (security.gate) installNodeGate(server, security.gate);
+  // Colyseus listens for errors only once the server is listening.
+  const onListenError = (error: NodeJS.ErrnoException) => guard.fail(error.code ?? error.message);
+  server.once("error", onListenError);
+  server.once("listening", () => server.off("error", onListenError));
   return new WebSocketTransport({
     maxPayload: security.maxMessageBytes,
     server,

@@ -13,7 +13,7 @@ import { NAME_MAX_LENGTH } from "../../rooms/rules/constants.ts";
 import { cleanPlayerName } from "../../rooms/rules/text.ts";
 import { checkHealth, type HealthCheck } from "../health.ts";
 import { mountAdmin, type PresencePublish } from "./admin.ts";
-import { sendError } from "./http-errors.ts";
+import { jsonErrorHandler, sendError } from "./http-errors.ts";
 import { tokenRefreshHandler } from "./token-refresh.ts";
 
 export interface ApiDeps {
@@ -97,4 +97,5 @@ export function mountApi(app: express.Application, deps: ApiDeps): void {
   });
   // Unknown API paths, and the admin routes while they are off, return 404 like any missing route.
   app.use("/api", (_req: Request, res: Response) => sendError(res, 404, "NOT_FOUND", "no such API route"));
+  app.use("/api", jsonErrorHandler(deps.log));
 }
