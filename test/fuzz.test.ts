@@ -5,7 +5,8 @@ import { createTestEnvironment, type TestEnvironment } from "./support/environme
 import { FuzzFrames, seededRandom } from "./support/fuzz-frames.ts";
 import { RawClient, reserveSeat, webSocketBase } from "./support/raw-client.ts";
 import { leaveAll } from "./support/rooms.ts";
-import { ServerChild } from "./support/server-child.ts";
+import { guestToken as guestTokenFor, startChildNode } from "./support/child-node.ts";
+import type { ServerChild } from "./support/server-child.ts";
 import { waitFor } from "./support/wait.ts";
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -70,23 +71,7 @@ describe("fuzzing a room over real sockets", () => {
 
   beforeAll(async () => {
     env = await createTestEnvironment();
-    server = await ServerChild.start({
-      NODE_ENV: "test",
-      PORT: String(env.config.PORT),
-      HOST: "127.0.0.1",
-      STORAGE_MODE: "external",
-      REDIS_URL: env.config.REDIS_URL,
-      REDIS_PREFIX: env.config.REDIS_PREFIX,
-      DATABASE_URL: env.config.DATABASE_URL,
-      JWT_SECRET: env.config.JWT_SECRET ?? "",
-      LOG_LEVEL: "warn",
-      ROUND_SECONDS: "600",
-      RECONNECT_SECONDS: "1",
-      GUEST_RATE_PER_MINUTE: "0",
-      JOIN_RATE_PER_MINUTE: "0",
-      SHUTDOWN_TIMEOUT_MS: "3000",
-    }, `http://127.0.0.1:${env.config.PORT}`);
-    baseUrl = `http://127.0.0.1:${env.config.PORT}`;
+    ({ server, baseUrl } = await startChildNode(env, { ROUND_SECONDS: "600", RECONNECT_SECONDS: "1", SHUTDOWN_TIMEOUT_MS: "3000" }));
   });
 
   afterAll(async () => {
@@ -95,10 +80,7 @@ describe("fuzzing a room over real sockets", () => {
     await env?.cleanup();
   });
 
-  async function guestToken(name: string): Promise<string> {
-    const response = await fetch(`${baseUrl}/api/guest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
-    return ((await response.json()) as { token: string }).token;
-  }
+  const guestToken = (name: string) => guestTokenFor(baseUrl, name);
 
   it("random frames while two players play", { timeout: DURATION_MS + 60_000 }, async () => {
     console.log(`fuzz seed ${SEED}: rerun with FUZZ_SEED=${SEED} to send the same frames`);

@@ -8,6 +8,7 @@ import { ChatGuard } from "./chat-guard.ts";
 import { AnnouncementMessage, GlobalChatMessage } from "./cluster-messages.ts";
 import { CloseCodes, JoinErrorStatus } from "./error-codes.ts";
 import { FrameBudget } from "./frame-budget.ts";
+import { dropUnreliableInputs } from "./input-frame-filter.ts";
 import { RoundLedger } from "./round-ledger.ts";
 import { SessionLink } from "./session-link.ts";
 import { startPatchedSteps } from "./step-loop.ts";
@@ -90,6 +91,11 @@ export class ArenaRoom extends Room<{ state: ArenaState; input: MoveInput }> {
     const { settings, channels } = this.services;
     this.maxClients = settings.maxPlayers;
     this.autoDispose = true;
+    // The filter goes in first, so the frame budget, installed around it, also meters dropped frames.
+    dropUnreliableInputs(this, (client) => {
+      this.services.metrics.invalidMessages.inc({ type: "input" });
+      this.services.log.debug({ roomId: this.roomId, sessionId: client.sessionId }, "unreliable input frame dropped");
+    });
     this.#frameBudget = FrameBudget.install(this, settings.frameBudget, (client) => this.#kickFlooder(client));
     this.#sessionLink = new SessionLink({
       roomId: this.roomId,
