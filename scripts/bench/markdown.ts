@@ -23,7 +23,7 @@ const METHOD = `## How it measures
 
 ## How the step loop sets input RTT
 
-Colyseus's usual loop is \`setFixedTimestep(…, 20)\` (one 50 ms \`setInterval\` with an accumulator) plus its own 50 ms \`patchRate\` timer, which is not in phase with the steps. An input then waits for the next step (0–50 ms) and for the next patch after that step (0–50 ms), and when an interval fires with the accumulator a fraction of a millisecond short, the step waits for the following interval. That gives a floor near 100 ms at p99 with the CPU far from busy: the \`bare\` room below still runs that way.
+Colyseus's usual loop is \`setFixedTimestep(…, 20)\` (one 50 ms \`setInterval\` with an accumulator) plus its own 50 ms \`patchRate\` timer, which is not in phase with the steps. An input then waits for the next step (0–50 ms) and for the next patch after that step (0–50 ms). When an interval fires with the accumulator a fraction of a millisecond short, the step waits for the following interval. That gives a floor near 100 ms at p99 with the CPU far from busy: the \`bare\` room below still runs that way.
 
 The arena runs its own loop (\`src/rooms/step-loop.ts\`): a 10 ms \`setTimestep\` checks the elapsed time from \`performance.now()\`, runs the step once 50 ms have passed, and sends the patch right after the step (\`patchRate = null\`, \`broadcastPatch()\`). Summing the room clock's \`deltaTime\` instead lost time, because Colyseus advances that clock itself (steps came about every 73 ms in a trial). An input now waits for the next step only (0–50 ms) plus at most the 10 ms timer period.
 

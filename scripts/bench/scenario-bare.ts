@@ -81,7 +81,7 @@ interface WriteBehind {
 function describe(runs: Run[], clients: number, writeBehind: WriteBehind): Section {
   const cost = (variant: Variant) => mean(runs, variant, (summary) => summary.server.coresPer1000Clients);
   // The arena runs the step loop of `bare-aligned` (patch right after each step), so that variant
-  // is the same movement and schedule; the plain bare room shows what the loop itself costs.
+  // has the same movement and schedule. The plain bare room shows what the loop itself costs.
   const ratio = cost("bare-aligned") > 0 ? cost("arena") / cost("bare-aligned") : 0;
   const ratioPlain = cost("bare") > 0 ? cost("arena") / cost("bare") : 0;
   const changesPerWrite = writeBehind.writes > 0 ? writeBehind.changes / writeBehind.writes : 0;

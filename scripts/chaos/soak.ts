@@ -42,8 +42,8 @@ function rssOf(pid: number | undefined): number {
 }
 
 /**
- * The game node's V8 heap in use, from its /metrics. RSS also moves when V8 resizes its heap or
- * the allocator keeps freed pages, so the heap in use is what shows a leak.
+ * Returns the game node's V8 heap in use, read from its /metrics. RSS also moves when V8 resizes
+ * its heap or the allocator keeps freed pages, so the heap in use is what shows a leak.
  */
 async function heapUsed(baseUrl: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();

@@ -3,7 +3,7 @@ import { selectPlayer, writeProfileIfNewer } from "../db/players.ts";
 import type { Logger } from "../logger.ts";
 import type { Profile, RoundScoreChange } from "./profile.ts";
 import type { ChangeOutcome, FlushOutcome, PlayerRoundScore, ProfileStore } from "./profile-store.ts";
-import { assertValidScores, loadMissedPlayers } from "./batch-changes.ts";
+import { applyWithReloads, assertValidScores } from "./batch-changes.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 /** Minimum time between two scans that drop expired profiles and round markers, in ms. */
@@ -91,31 +91,18 @@ export class MemoryProfileStore implements ProfileStore {
     const outcomes: Array<ChangeOutcome | undefined> = changes.map(({ playerId, change }) =>
       change.epoch !== undefined && !this.#options.acceptsEpoch(playerId, change.epoch) ? { status: "fenced" } : undefined,
     );
-    let pending = changes.flatMap((_, index) => (outcomes[index] === undefined ? [index] : []));
+    const pending = changes.flatMap((_, index) => (outcomes[index] === undefined ? [index] : []));
 
-    // A miss loads the missing profiles from the database and applies only their changes again.
-    // Each pass runs without awaiting, so a player's changes keep their order. The loop allows
-    // for a profile that expired between the load and the retry.
-    for (let attempt = 0; attempt < 3 && pending.length > 0; attempt += 1) {
-      const now = Date.now();
-      const missed: number[] = [];
-      for (const index of pending) {
-        const { playerId, change } = changes[index]!;
-        const outcome = this.#apply(playerId, change, now);
-        if (!outcome) {
-          missed.push(index);
-          continue;
-        }
-        outcomes[index] = outcome;
-        if (outcome.status === "applied") this.#options.onDirty(playerId);
-      }
-      pending = await loadMissedPlayers(missed, (index) => changes[index]!.playerId, (playerId) => this.#loads.run(playerId, () => this.#load(playerId)), outcomes);
-    }
-    if (pending.length > 0) {
-      const players = [...new Set(pending.map((index) => changes[index]!.playerId))];
-      throw new Error(`profiles ${players.join(", ")} left the cache three times while recording round scores`);
-    }
-    return outcomes.map((outcome) => outcome!);
+    // Each pass applies its changes synchronously, so a player's changes keep their order.
+    return applyWithReloads(pending, outcomes, {
+      playerIdAt: (index) => changes[index]!.playerId,
+      apply: (indexes) => {
+        const now = Date.now();
+        return indexes.map((index) => this.#apply(changes[index]!.playerId, changes[index]!.change, now) ?? "miss");
+      },
+      load: (playerId) => this.#loads.run(playerId, () => this.#load(playerId)),
+      onApplied: (playerId) => this.#options.onDirty(playerId),
+    });
   }
 
   async flush(playerId: string): Promise<FlushOutcome> {

@@ -6,7 +6,7 @@ import type { RedisKeys } from "../redis/keys.ts";
 import type { Profile, RoundScoreChange } from "./profile.ts";
 import type { ChangeOutcome, FlushOutcome, PlayerRoundScore, ProfileStore } from "./profile-store.ts";
 import { APPLY_ROUND_SCORES, FENCE_AND_CHECKPOINT, LOAD_IF_ABSENT, MARK_CLEAN } from "./redis-scripts.ts";
-import { assertValidScores, loadMissedPlayers } from "./batch-changes.ts";
+import { applyWithReloads, assertValidScores } from "./batch-changes.ts";
 import { SingleFlight } from "./single-flight.ts";
 
 /**
@@ -159,28 +159,12 @@ export class RedisProfileStore implements ProfileStore {
       pending = pending.filter((index) => outcomes[index] === undefined);
     }
 
-    // A miss loads the missing profiles from the database and applies only their changes again.
-    // The loop allows for a profile evicted between the load and the retry.
-    for (let attempt = 0; attempt < 3 && pending.length > 0; attempt += 1) {
-      const replies = await this.#apply(pending.map((index) => prepared[index]!), now);
-      const missed: number[] = [];
-      for (const [position, reply] of replies.entries()) {
-        const index = pending[position]!;
-        const { playerId } = prepared[index]!;
-        if (reply === "miss") {
-          missed.push(index);
-          continue;
-        }
-        outcomes[index] = reply;
-        if (reply.status === "applied") this.#options.onDirty(playerId);
-      }
-      pending = await loadMissedPlayers(missed, (index) => prepared[index]!.playerId, (playerId) => this.#loads.run(playerId, () => this.#load(playerId)), outcomes);
-    }
-    if (pending.length > 0) {
-      const players = [...new Set(pending.map((index) => prepared[index]!.playerId))];
-      throw new Error(`profiles ${players.join(", ")} left the cache three times while recording round scores`);
-    }
-    return outcomes.map((outcome) => outcome!);
+    return applyWithReloads(pending, outcomes, {
+      playerIdAt: (index) => prepared[index]!.playerId,
+      apply: (indexes) => this.#apply(indexes.map((index) => prepared[index]!), now),
+      load: (playerId) => this.#loads.run(playerId, () => this.#load(playerId)),
+      onApplied: (playerId) => this.#options.onDirty(playerId),
+    });
   }
 
   /** Runs APPLY_ROUND_SCORES for `changes` and returns each change's outcome, or "miss" when its profile is not cached. */

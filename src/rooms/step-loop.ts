@@ -15,7 +15,7 @@ export interface StepLoopOptions {
   stepMs: number;
   /** Period of the timer that checks for a due step, in ms. A step runs at most this late. */
   timerMs: number;
-  /** Callback that runs one step of `stepMs`. The loop calls it at most once per timer call. */
+  /** Callback that runs one step of `stepMs`. The loop calls it at most once per timer callback. */
   onStep: () => void;
 }
 
